@@ -1,0 +1,138 @@
+from django.contrib import admin
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from centers.admin_scope import CenterScopedAdmin, CenterScopedInline
+from centers.forms import OpeningRuleForm
+from centers.models import Center, OpeningException, OpeningRule, Space, StaffAssignment
+
+
+class OpeningRuleInline(CenterScopedInline, admin.TabularInline):
+    model = OpeningRule
+    form = OpeningRuleForm
+    extra = 0
+
+
+class OpeningExceptionInline(CenterScopedInline, admin.TabularInline):
+    model = OpeningException
+    fields = ["start_date", "end_date", "opens", "closes", "note"]
+    extra = 0
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).order_by("-start_date")
+
+
+class CenterOpeningRuleInline(OpeningRuleInline):
+    fk_name = "center"
+
+
+class CenterOpeningExceptionInline(OpeningExceptionInline):
+    fk_name = "center"
+
+
+class SpaceOpeningRuleInline(OpeningRuleInline):
+    fk_name = "space"
+    parent_center_field = "center_id"
+    verbose_name_plural = _("own weekly hours (leave empty to use the center's)")
+
+
+class SpaceOpeningExceptionInline(OpeningExceptionInline):
+    fk_name = "space"
+    parent_center_field = "center_id"
+
+
+class SpaceInline(CenterScopedInline, admin.TabularInline):
+    model = Space
+    fields = ["name", "kind", "floor", "capacity", "units", "bookable", "is_active"]
+    show_change_link = True
+    extra = 0
+
+
+@admin.register(Center)
+class CenterAdmin(CenterScopedAdmin):
+    center_field = "id"
+    list_display = ["name", "alias", "kind", "district", "parent", "space_count", "is_active"]
+    list_filter = ["kind", "district", "is_active"]
+    search_fields = ["name", "alias", "address"]
+    inlines = [CenterOpeningRuleInline, CenterOpeningExceptionInline, SpaceInline]
+    fieldsets = [
+        (None, {"fields": ["name", "alias", "kind", "parent", "is_active"]}),
+        (
+            _("Where"),
+            {"fields": ["district", "subdistrict", "address", "phone", "time_zone"]},
+        ),
+        (_("About"), {"fields": ["floors", "area_m2", "description", "hours_note"]}),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(space_total=Count("spaces"))
+
+    @admin.display(description=_("spaces"), ordering="space_total")
+    def space_count(self, center: Center) -> int:
+        return center.space_total
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Center | None = None):
+        # Where a place sits in the hierarchy, and whether it exists at all, is decided above
+        # the center (by superusers); center managers keep their place's details current.
+        if request.user.is_superuser:
+            return []
+        return ["kind", "parent", "is_active", "time_zone"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Center | None = None) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request: HttpRequest, obj: Center | None = None) -> bool:
+        return request.user.is_superuser
+
+
+@admin.register(Space)
+class SpaceAdmin(CenterScopedAdmin):
+    list_display = ["name", "center", "kind", "floor", "capacity", "units", "bookable"]
+    list_filter = ["kind", "bookable", "requires_approval", "is_active", "center"]
+    list_select_related = ["center"]
+    search_fields = ["name", "center__name"]
+    inlines = [SpaceOpeningRuleInline, SpaceOpeningExceptionInline]
+    fieldsets = [
+        (None, {"fields": ["center", "name", "kind", "floor", "is_active"]}),
+        (_("Size"), {"fields": ["capacity", "units", "unit_label", "equipment", "description"]}),
+        (
+            _("Booking rules"),
+            {
+                "fields": [
+                    "bookable",
+                    "requires_approval",
+                    "slot_minutes",
+                    "min_minutes",
+                    "max_minutes",
+                    "max_days_ahead",
+                    "min_notice_minutes",
+                    "cancel_deadline_minutes",
+                    "eligibility_note",
+                ]
+            },
+        ),
+    ]
+
+    def get_list_filter(self, request: HttpRequest):
+        # The center filter would list every center's name; staff only get to see their own.
+        if request.user.is_superuser:
+            return self.list_filter
+        return [f for f in self.list_filter if f != "center"]
+
+
+@admin.register(StaffAssignment)
+class StaffAssignmentAdmin(admin.ModelAdmin):
+    """Who works where. Only superusers assign staff."""
+
+    list_display = ["user", "center", "role", "created"]
+    list_filter = ["role"]
+    list_select_related = ["user", "center"]
+    search_fields = ["user__username", "center__name"]
+    autocomplete_fields = ["user", "center"]
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.is_superuser

@@ -1,0 +1,105 @@
+"""Staff see and change only their own centers in the admin.
+
+Every ModelAdmin of a center-owned model mixes in ``CenterScopedAdmin`` and names the path from
+its model to the center (``center_field``). Querysets, object permissions and foreign-key choices
+all go through the same role map (``centers.selectors.staff_roles``), so guessing another
+center's URL finds nothing (the admin answers as for a missing object).
+"""
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
+
+from centers.models import Center, Space, StaffAssignment
+from centers.selectors import staff_roles
+
+Role = StaffAssignment.Role
+EDIT_ROLES = frozenset({Role.MANAGER})
+
+
+def center_ids(request: HttpRequest, roles: frozenset[str] | None = None) -> set[int]:
+    return {
+        cid for cid, role in staff_roles(request.user).items() if roles is None or role in roles
+    }
+
+
+class CenterScopedMixin:
+    """Shared by ModelAdmin and inlines. ``center_field`` leads from the model to Center's id."""
+
+    center_field: str = "center_id"
+    edit_roles: frozenset[str] = EDIT_ROLES
+
+    def center_of(self, obj: Model) -> int | None:
+        value: Any = obj
+        for part in self.center_field.split("__"):
+            value = getattr(value, part, None)
+        return value
+
+    def _role_ok(self, request: HttpRequest, obj: Model | None, roles: frozenset[str] | None):
+        if request.user.is_superuser:
+            return True
+        allowed = center_ids(request, roles)
+        if obj is None:
+            return bool(allowed)
+        return self.center_of(obj) in allowed
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._role_ok(request, None, None)
+
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self._role_ok(request, obj, None)
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self._role_ok(request, obj, self.edit_roles)
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self._role_ok(request, obj, self.edit_roles)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self._role_ok(request, obj, self.edit_roles)
+
+    def scope_queryset(self, request: HttpRequest, qs: QuerySet) -> QuerySet:
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(**{f"{self.center_field}__in": center_ids(request)})
+
+    def limit_choices(self, db_field: Any, request: HttpRequest, kwargs: dict) -> dict:
+        if request.user.is_superuser:
+            return kwargs
+        editable = center_ids(request, self.edit_roles)
+        if db_field.related_model is Center:
+            kwargs["queryset"] = Center.objects.filter(id__in=editable)
+        elif db_field.related_model is Space:
+            kwargs["queryset"] = Space.objects.filter(center_id__in=editable).select_related(
+                "center"
+            )
+        return kwargs
+
+
+class CenterScopedAdmin(CenterScopedMixin, admin.ModelAdmin):
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return self.scope_queryset(request, super().get_queryset(request))
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any):
+        return super().formfield_for_foreignkey(
+            db_field, request, **self.limit_choices(db_field, request, kwargs)
+        )
+
+
+class CenterScopedInline(CenterScopedMixin):
+    """An inline is judged by its parent object (``obj`` is the Center or Space being edited)."""
+
+    parent_center_field: str = "id"
+
+    def center_of(self, obj: Model) -> int | None:
+        value: Any = obj
+        for part in self.parent_center_field.split("__"):
+            value = getattr(value, part, None)
+        return value
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any):
+        return super().formfield_for_foreignkey(
+            db_field, request, **self.limit_choices(db_field, request, kwargs)
+        )

@@ -1,0 +1,162 @@
+"""Reads about centers, spaces and their hours that need more than one line of ORM."""
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from centers.hours import DayHours, days_for, is_open_at
+from centers.models import Center, OpeningException, OpeningRule, Space, StaffAssignment
+
+OPENING_WEEK_DAYS = 7
+
+
+def active_centers() -> QuerySet[Center]:
+    return Center.objects.filter(is_active=True)
+
+
+def active_spaces() -> QuerySet[Space]:
+    return Space.objects.filter(is_active=True, center__is_active=True).select_related("center")
+
+
+def local_today(center: Center, now: datetime | None = None) -> date:
+    return timezone.localdate(now or timezone.now(), timezone=center.tz)
+
+
+def _load(
+    *, center_ids: set[int], space_ids: set[int], start: date, end: date
+) -> tuple[dict, dict]:
+    """Rules and exceptions for the given scopes, grouped by ("center"|"space", id)."""
+    scope = Q(center_id__in=center_ids) | Q(space_id__in=space_ids)
+    rules: dict[tuple[str, int], list] = defaultdict(list)
+    exceptions: dict[tuple[str, int], list] = defaultdict(list)
+    for rule in OpeningRule.objects.filter(scope):
+        rules[("space", rule.space_id) if rule.space_id else ("center", rule.center_id)].append(
+            rule
+        )
+    for exc in OpeningException.objects.filter(scope, start_date__lte=end, end_date__gte=start):
+        key = ("space", exc.space_id) if exc.space_id else ("center", exc.center_id)
+        exceptions[key].append(exc)
+    return rules, exceptions
+
+
+def space_hours(spaces: Sequence[Space], start: date, end: date) -> dict[int, list[DayHours]]:
+    """Opening hours of each space from ``start`` to ``end`` (inclusive, in its center's zone).
+
+    Two queries however many spaces are asked for; ``space.center`` must be loaded already
+    (``select_related("center")``). A space's own weekly rules replace its center's; its own
+    exceptions win over the center's (a holiday closing the building).
+    """
+    if not spaces:
+        return {}
+    rules, exceptions = _load(
+        center_ids={s.center_id for s in spaces},
+        space_ids={s.id for s in spaces},
+        start=start,
+        end=end,
+    )
+    return {
+        space.id: days_for(
+            start=start,
+            end=end,
+            tz=space.center.tz,
+            rule_layers=[rules[("space", space.id)], rules[("center", space.center_id)]],
+            exception_layers=[
+                exceptions[("space", space.id)],
+                exceptions[("center", space.center_id)],
+            ],
+        )
+        for space in spaces
+    }
+
+
+def center_hours(centers: Sequence[Center], start: date, end: date) -> dict[int, list[DayHours]]:
+    """The building's own hours for each center, in two queries for any number of centers."""
+    if not centers:
+        return {}
+    rules, exceptions = _load(
+        center_ids={c.id for c in centers}, space_ids=set(), start=start, end=end
+    )
+    return {
+        center.id: days_for(
+            start=start,
+            end=end,
+            tz=center.tz,
+            rule_layers=[rules[("center", center.id)]],
+            exception_layers=[exceptions[("center", center.id)]],
+        )
+        for center in centers
+    }
+
+
+def annotate_today(centers: Sequence[Center], now: datetime | None = None) -> Sequence[Center]:
+    """Set ``today_hours`` (DayHours) and ``open_now`` on each center, in two queries.
+
+    Yesterday is loaded too: an interval that started yesterday may still be open now.
+    """
+    now = now or timezone.now()
+    if not centers:
+        return centers
+    todays = {c.id: local_today(c, now) for c in centers}
+    hours = center_hours(centers, min(todays.values()) - timedelta(days=1), max(todays.values()))
+    for center in centers:
+        days = [
+            d
+            for d in hours[center.id]
+            if d.date in (todays[center.id], todays[center.id] - timedelta(days=1))
+        ]
+        center.today_hours = next(d for d in days if d.date == todays[center.id])
+        center.open_now = is_open_at(days, now)
+    return centers
+
+
+def center_detail(center_id: int, now: datetime | None = None) -> Center:
+    """An active center with its active spaces, ``opening_week`` (7 days from today) and the
+    fields of ``annotate_today``. Raises Center.DoesNotExist."""
+    center = (
+        active_centers()
+        .prefetch_related(
+            Prefetch(
+                "spaces", queryset=Space.objects.filter(is_active=True), to_attr="active_spaces"
+            )
+        )
+        .get(pk=center_id)
+    )
+    now = now or timezone.now()
+    today = local_today(center, now)
+    week = center_hours(
+        [center], today - timedelta(days=1), today + timedelta(days=OPENING_WEEK_DAYS - 1)
+    )
+    days = week[center.id]
+    center.opening_week = days[1:]
+    center.today_hours = days[1]
+    center.open_now = is_open_at(days[:2], now)
+    return center
+
+
+def staff_roles(user) -> dict[int, str]:
+    """``{center_id: role}`` for a staff member: the centers they are assigned to and, with the
+    same role, those centers' stations. Superusers get ``{}`` (they are not scoped at all).
+
+    Cached on the user object, which lives for one request, so admin pages ask once.
+    """
+    cached = getattr(user, "_linli_staff_roles", None)
+    if cached is not None:
+        return cached
+    roles: dict[int, str] = {}
+    if user.is_authenticated and user.is_active and user.is_staff:
+        direct = dict(
+            StaffAssignment.objects.filter(user=user, center__is_active=True).values_list(
+                "center_id", "role"
+            )
+        )
+        # A direct assignment to a station wins over the role inherited from its center.
+        for station_id, parent_id in Center.objects.filter(parent_id__in=direct).values_list(
+            "id", "parent_id"
+        ):
+            roles[station_id] = direct[parent_id]
+        roles.update(direct)
+    user._linli_staff_roles = roles
+    return roles

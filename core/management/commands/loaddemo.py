@@ -1,0 +1,19 @@
+from django.core.management.base import BaseCommand
+
+from centers.demo import load_places
+from members.demo import load_accounts
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo centers, spaces, hours and accounts. Safe to run again: it changes nothing."
+    )
+
+    def handle(self, *args: object, **options: object) -> None:
+        centers = load_places()
+        logins = load_accounts()
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(centers)} centers."))
+        for login in logins:
+            self.stdout.write(
+                f"  {login.username:<10} password {login.password:<22} ({login.role})"
+            )
