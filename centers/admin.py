@@ -66,7 +66,8 @@ class CenterAdmin(CenterScopedAdmin):
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).annotate(space_total=Count("spaces"))
+        # Meta.ordering does not apply to aggregating queries; keep pages stable.
+        return super().get_queryset(request).annotate(space_total=Count("spaces")).order_by("id")
 
     @admin.display(description=_("spaces"), ordering="space_total")
     def space_count(self, center: Center) -> int:
@@ -134,5 +135,16 @@ class StaffAssignmentAdmin(admin.ModelAdmin):
     def has_module_permission(self, request: HttpRequest) -> bool:
         return request.user.is_superuser
 
+    # All five, not just view: Django's defaults would fall back to model permissions, and a
+    # staff member holding "add staff assignment" could make themselves manager anywhere.
     def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return request.user.is_superuser

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from centers import selectors
 from centers.hours import DayHours
 from centers.models import Center, Space
-from core.filters import BoundedIntegerFilter, IdFilter
+from core.filters import BoundedIntegerFilter, IdFilter, StrictBooleanFilter
 
 # --- Serializers ---------------------------------------------------------------------------------
 
@@ -122,7 +122,7 @@ class SpaceFilter(django_filters.FilterSet):
     center = IdFilter(field_name="center_id")
     kind = django_filters.ChoiceFilter(choices=Space.Kind.choices)
     capacity_min = BoundedIntegerFilter(field_name="capacity", lookup_expr="gte")
-    bookable = django_filters.BooleanFilter()
+    bookable = StrictBooleanFilter()
 
     class Meta:
         model = Space

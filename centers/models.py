@@ -267,7 +267,8 @@ class OpeningException(_HoursScope):
             else (f"{self.start_date}–{self.end_date}")
         )
         if self.opens is None:
-            return f"{when} {_('closed')}"
+            closed = _("closed")
+            return f"{when} {closed}"
         return f"{when} {self.opens:%H:%M}–{self.closes:%H:%M}"
 
     @property

@@ -2,6 +2,7 @@
 "周一至周四 8:30–17:30" is one rule, not four."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 ALL_DAYS = 0b1111111
 WEEKDAY_NAMES = [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")]
@@ -40,4 +41,4 @@ def describe(mask: int) -> str:
             parts.append(f"{WEEKDAY_NAMES[run[0]]}–{WEEKDAY_NAMES[run[-1]]}")
         else:
             parts.extend(str(WEEKDAY_NAMES[d]) for d in run)
-    return ", ".join(parts)
+    return pgettext("list of weekdays", ", ").join(parts)

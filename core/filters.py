@@ -3,6 +3,10 @@ as a number it cannot hold."""
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 MAX_ID = 2**63 - 1
 MAX_INT = 2**31 - 1
@@ -15,10 +19,12 @@ class IdField(forms.IntegerField):
         super().__init__(*args, **kwargs)
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class IdFilter(django_filters.NumberFilter):
     field_class = IdField
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class BoundedIntegerFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
@@ -26,3 +32,27 @@ class BoundedIntegerFilter(django_filters.NumberFilter):
         kwargs.setdefault("min_value", 0)
         kwargs.setdefault("max_value", MAX_INT)
         super().__init__(*args, **kwargs)
+
+
+class StrictBooleanField(forms.NullBooleanField):
+    """``true`` or ``false`` (also ``1``/``0``); anything else is an error. Django's own
+    NullBooleanField reads every unknown word as "no filter", so ``?bookable=maybe`` would
+    quietly return everything."""
+
+    widget = forms.TextInput
+    # DRF's wording, so that its translations apply.
+    default_error_messages = {"invalid": _("Must be a valid boolean.")}
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        text = str(value).strip().lower()
+        if text in ("true", "1"):
+            return True
+        if text in ("false", "0"):
+            return False
+        raise ValidationError(self.error_messages["invalid"], code="invalid")
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField

@@ -1,0 +1,272 @@
+"""``manage.py loaddemo``: the places of the news reports, their hours and three logins; safe to
+run again (a second run writes nothing) and it puts back what staff changed in demo rows."""
+
+import re
+from datetime import date, datetime, time, timedelta
+from io import StringIO
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from centers import weekdays
+from centers.models import Center, OpeningException, OpeningRule, Space, StaffAssignment
+from centers.selectors import space_hours
+from members.models import User
+
+pytestmark = pytest.mark.django_db
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+FIRST_RUN = datetime(2026, 5, 18, 9, 0, tzinfo=SHANGHAI)
+MODELS = [Center, Space, OpeningRule, OpeningException, StaffAssignment, User]
+WRITES = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
+MON_THU = weekdays.to_mask([0, 1, 2, 3])
+FRI_SUN = weekdays.to_mask([4, 5, 6])
+
+
+def loaddemo() -> str:
+    out = StringIO()
+    call_command("loaddemo", stdout=out)
+    return out.getvalue()
+
+
+def snapshot() -> dict[str, list[dict]]:
+    """Every column of every row the demo owns, ids and timestamps included."""
+    return {model.__name__: list(model.objects.order_by("pk").values()) for model in MODELS}
+
+
+def rules(**scope) -> set[tuple[int, time, time]]:
+    return set(OpeningRule.objects.filter(**scope).values_list("weekdays", "opens", "closes"))
+
+
+def space(name: str) -> Space:
+    return Space.objects.select_related("center").get(name=name)
+
+
+@pytest.fixture
+def loaded() -> str:
+    with time_machine.travel(FIRST_RUN, tick=False):
+        return loaddemo()
+
+
+# --- Idempotence ---------------------------------------------------------------------------------
+
+
+def test_second_run_changes_nothing(loaded: str) -> None:
+    before = snapshot()
+    assert all(before.values()), {name: len(rows) for name, rows in before.items()}
+
+    # A day later: any row written again would carry a new ``updated`` (or a new id).
+    with (
+        time_machine.travel(FIRST_RUN + timedelta(days=1), tick=False),
+        CaptureQueriesContext(connection) as queries,
+    ):
+        output = loaddemo()
+
+    assert snapshot() == before
+    assert [q["sql"] for q in queries.captured_queries if WRITES.match(q["sql"])] == []
+    assert output == loaded
+
+
+def test_first_run_stamps_rows_with_the_clock(loaded: str) -> None:
+    # The premise of the test above: the demo's writes do record the (travelled) time.
+    jingan = Center.objects.get(name="静安寺街道社区党群服务中心")
+    assert jingan.updated == FIRST_RUN
+    assert space("阅心书斋").updated == FIRST_RUN
+
+
+def test_rerun_restores_what_staff_changed(loaded: str) -> None:
+    before = snapshot()
+    jingan = Center.objects.get(name="静安寺街道社区党群服务中心")
+    Center.objects.filter(pk=jingan.pk).update(alias="改过的别名", is_active=False, floors=9)
+    Space.objects.filter(name="阅心书斋").update(units=3, min_minutes=60, description="")
+    OpeningRule.objects.filter(space__name="社区图书馆", weekdays=MON_THU).delete()
+    OpeningRule.objects.create(space=space("市民健身驿站"), opens=time(6), closes=time(7))
+    OpeningException.objects.filter(space__name="社区图书馆").delete()
+    StaffAssignment.objects.filter(user__username="staff").update(role="viewer")
+    staff = User.objects.get(username="staff")
+    staff.set_password("someone-changed-it")
+    staff.is_staff = False
+    staff.save()
+
+    with time_machine.travel(FIRST_RUN + timedelta(days=2), tick=False):
+        loaddemo()
+
+    def content(snap: dict[str, list[dict]]) -> dict[str, list]:
+        """The snapshot without what a restore legitimately renews: ids of re-created hours,
+        timestamps and the password salt."""
+        skip = {"id", "created", "updated", "password", "last_login"}
+        result = {}
+        for name, rows in snap.items():
+            cleaned = [{k: v for k, v in row.items() if k not in skip} for row in rows]
+            result[name] = sorted(cleaned, key=repr)
+        return result
+
+    assert content(snapshot()) == content(before)
+    assert Client().login(username="staff", password="linli-staff-2026")
+    # Rows nobody touched were not rewritten.
+    untouched = Center.objects.get(name="友谊路街道社区党群服务中心")
+    assert untouched.updated == FIRST_RUN
+
+
+def test_rerun_leaves_places_staff_added(loaded: str) -> None:
+    jingan = Center.objects.get(name="静安寺街道社区党群服务中心")
+    extra = Space.objects.create(center=jingan, name="工作人员新增的场地")
+
+    loaddemo()
+
+    assert Space.objects.filter(pk=extra.pk).exists()
+
+
+# --- The places of the reports -------------------------------------------------------------------
+
+
+def test_centers_from_the_reports(loaded: str) -> None:
+    jingan = Center.objects.get(name="静安寺街道社区党群服务中心")
+    assert (jingan.alias, jingan.address, jingan.floors, jingan.area_m2) == (
+        "静邻一家",
+        "新闸路1855号",
+        3,
+        3000,
+    )
+    assert (jingan.kind, jingan.district) == (Center.Kind.CENTER, "静安区")
+
+    youyi = Center.objects.get(name="友谊路街道社区党群服务中心")
+    assert (youyi.address, youyi.floors, youyi.area_m2, youyi.district) == (
+        "永清路899号",
+        5,
+        7200,
+        "宝山区",
+    )
+    assert "230余场" in youyi.description and "12万余人次" in youyi.description
+
+    jiaxing = Center.objects.get(name="嘉兴路街道市民驿站第一分站")
+    assert (jiaxing.kind, jiaxing.address) == (Center.Kind.STATION, "天宝路881号二楼")
+    assert jiaxing.parent.kind == Center.Kind.CENTER
+
+
+def test_stations_sit_under_centers(loaded: str) -> None:
+    changzheng = {
+        "长征镇丽湖居民区党群服务站",
+        "馨越河湾居民区党群服务站",
+        "象源丽都居民区党群服务站",
+    }
+    liangcheng = {
+        "雷允上凉城药房党群服务站",
+        "章氏餐饮党群服务站",
+        "好宜家眼镜党群服务站",
+        "大桶大足浴党群服务站",
+    }
+    stations = Center.objects.filter(kind=Center.Kind.STATION).select_related("parent")
+    by_name = {s.name: s for s in stations}
+
+    assert changzheng | liangcheng | {"“邻家屋里厢”服务站"} <= set(by_name)
+    assert {by_name[n].parent.subdistrict for n in changzheng} == {"长征镇"}
+    assert {by_name[n].parent.subdistrict for n in liangcheng} == {"凉城新村街道"}
+    assert by_name["“邻家屋里厢”服务站"].parent.subdistrict == "小东门街道"
+    assert all(s.parent.kind == Center.Kind.CENTER for s in stations)
+    assert all(s.district == s.parent.district for s in stations)
+    for station in stations:
+        station.full_clean()  # the demo obeys the model's own rules
+
+
+def test_spaces_from_the_reports(loaded: str) -> None:
+    youyi = set(
+        Space.objects.filter(center__name="友谊路街道社区党群服务中心").values_list(
+            "name", flat=True
+        )
+    )
+    assert {"谊家直播间", "百姓舞台", "学习讲堂", "国学讲堂", "24小时畅享驿站"} <= youyi
+    assert {"同心荟社区食堂", "社区图书馆", "市民健身驿站"} <= set(
+        Space.objects.filter(center__name="静安寺街道社区党群服务中心").values_list(
+            "name", flat=True
+        )
+    )
+
+    washers, dryers = space("公共洗衣房·洗衣机"), space("公共洗衣房·烘干机")
+    assert washers.center.name == dryers.center.name == "“邻家屋里厢”服务站"
+    assert (washers.units, washers.kind) == (6, Space.Kind.LAUNDRY)
+    assert (dryers.units, dryers.kind) == (2, Space.Kind.LAUNDRY)
+
+    study = space("阅心书斋")
+    assert study.center.name == "长征镇丽湖居民区党群服务站"
+    assert (study.units, study.capacity, study.bookable) == (10, 10, True)
+    assert rules(space=study) == {(weekdays.ALL_DAYS, time(0), time(0))}  # 24 hours
+
+    for obj in Space.objects.all():
+        obj.full_clean()
+
+
+def test_hours_printed_in_the_reports(loaded: str) -> None:
+    assert rules(space=space("同心荟社区食堂")) == {
+        (weekdays.ALL_DAYS, time(6, 30), time(9)),
+        (weekdays.ALL_DAYS, time(10, 30), time(14)),
+        (weekdays.ALL_DAYS, time(16, 30), time(20)),
+    }
+    assert rules(space=space("社区图书馆")) == {
+        (MON_THU, time(8, 30), time(17, 30)),
+        (FRI_SUN, time(8, 30), time(20, 30)),
+    }
+    assert rules(space=space("市民健身驿站")) == {(weekdays.ALL_DAYS, time(8, 30), time(20, 30))}
+
+
+def test_demo_hours_read_as_printed_on_given_days(loaded: str) -> None:
+    canteen, library, study = space("同心荟社区食堂"), space("社区图书馆"), space("阅心书斋")
+    thursday, friday = date(2026, 5, 21), date(2026, 5, 22)
+
+    week = space_hours([canteen, library, study], thursday, friday)
+
+    assert [i.text for i in week[canteen.id][0].intervals] == [
+        "06:30–09:00",
+        "10:30–14:00",
+        "16:30–20:00",
+    ]
+    assert [i.text for i in week[library.id][0].intervals] == ["08:30–17:30"]
+    assert [i.text for i in week[library.id][1].intervals] == ["08:30–20:30"]
+    assert [i.clock() for i in week[study.id][0].intervals] == [{"start": "00:00", "end": "24:00"}]
+
+
+def test_demo_rows_satisfy_the_models(loaded: str) -> None:
+    for model in (Center, OpeningRule, OpeningException):
+        for obj in model.objects.all():
+            obj.full_clean()
+
+
+# --- Logins --------------------------------------------------------------------------------------
+
+
+def printed_logins(output: str) -> dict[str, str]:
+    return dict(re.findall(r"^\s+(\S+)\s+password\s+(\S+)", output, re.MULTILINE))
+
+
+def test_prints_the_demo_logins_and_they_work(loaded: str) -> None:
+    logins = printed_logins(loaded)
+
+    assert set(logins) == {"admin", "staff", "resident"}
+    for username, password in logins.items():
+        assert Client().login(username=username, password=password), username
+        assert not Client().login(username=username, password=password + "x")
+    assert re.search(r"Demo data ready: \d+ centers", loaded)
+
+
+def test_demo_logins_have_their_roles(loaded: str) -> None:
+    logins = printed_logins(loaded)
+    admin, staff, resident = (Client() for _ in range(3))
+    admin.login(username="admin", password=logins["admin"])
+    staff.login(username="staff", password=logins["staff"])
+    resident.login(username="resident", password=logins["resident"])
+
+    everything = admin.get("/admin/centers/center/", {"all": ""}).content.decode()
+    assert "友谊路街道社区党群服务中心" in everything
+
+    own = staff.get("/admin/centers/center/").content.decode()
+    assert "静安寺街道社区党群服务中心" in own
+    assert "友谊路街道社区党群服务中心" not in own
+    assert StaffAssignment.objects.get(user__username="staff").role == "manager"
+
+    assert resident.get("/admin/").status_code == 302
+    assert not User.objects.get(username="resident").is_staff
