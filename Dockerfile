@@ -30,9 +30,11 @@ RUN pip install -c requirements/constraints.txt . \
 
 COPY . .
 
-# Static files are collected into the image. Production settings refuse to load without a
-# SECRET_KEY, so this one step gets a throwaway key; it is not kept in the image's environment.
+# Static files are collected into the image. Production settings refuse to load without their
+# secrets, so this one step gets throwaway values; they are not kept in the image's environment.
 RUN SECRET_KEY=collectstatic-build-step-only-not-a-real-key \
+    ID_NUMBER_KEYS=collectstatic-build-step-only \
+    ID_NUMBER_HMAC_KEY=collectstatic-build-step-only \
     python manage.py collectstatic --noinput
 
 USER linli

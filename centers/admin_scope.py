@@ -12,24 +12,19 @@ from django.contrib import admin
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
-from centers.models import Center, Space, StaffAssignment
-from centers.selectors import staff_roles
-
-Role = StaffAssignment.Role
-EDIT_ROLES = frozenset({Role.MANAGER})
+from centers.models import Center, Space
+from centers.permissions import Action, centers_where
 
 
-def center_ids(request: HttpRequest, roles: frozenset[str] | None = None) -> set[int]:
-    return {
-        cid for cid, role in staff_roles(request.user).items() if roles is None or role in roles
-    }
+def center_ids(request: HttpRequest, action: Action = Action.VIEW) -> set[int]:
+    return centers_where(request.user, action) or set()
 
 
 class CenterScopedMixin:
     """Shared by ModelAdmin and inlines. ``center_field`` leads from the model to Center's id."""
 
     center_field: str = "center_id"
-    edit_roles: frozenset[str] = EDIT_ROLES
+    edit_action: Action = Action.MANAGE_PLACES
 
     def center_of(self, obj: Model) -> int | None:
         value: Any = obj
@@ -37,28 +32,28 @@ class CenterScopedMixin:
             value = getattr(value, part, None)
         return value
 
-    def _role_ok(self, request: HttpRequest, obj: Model | None, roles: frozenset[str] | None):
+    def _role_ok(self, request: HttpRequest, obj: Model | None, action: Action):
         if request.user.is_superuser:
             return True
-        allowed = center_ids(request, roles)
+        allowed = center_ids(request, action)
         if obj is None:
             return bool(allowed)
         return self.center_of(obj) in allowed
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return self._role_ok(request, None, None)
+        return self._role_ok(request, None, Action.VIEW)
 
     def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return self._role_ok(request, obj, None)
+        return self._role_ok(request, obj, Action.VIEW)
 
     def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return self._role_ok(request, obj, self.edit_roles)
+        return self._role_ok(request, obj, self.edit_action)
 
     def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return self._role_ok(request, obj, self.edit_roles)
+        return self._role_ok(request, obj, self.edit_action)
 
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return self._role_ok(request, obj, self.edit_roles)
+        return self._role_ok(request, obj, self.edit_action)
 
     def scope_queryset(self, request: HttpRequest, qs: QuerySet) -> QuerySet:
         if request.user.is_superuser:
@@ -68,7 +63,7 @@ class CenterScopedMixin:
     def limit_choices(self, db_field: Any, request: HttpRequest, kwargs: dict) -> dict:
         if request.user.is_superuser:
             return kwargs
-        editable = center_ids(request, self.edit_roles)
+        editable = center_ids(request, self.edit_action)
         if db_field.related_model is Center:
             kwargs["queryset"] = Center.objects.filter(id__in=editable)
         elif db_field.related_model is Space:

@@ -13,6 +13,7 @@ from centers import selectors
 from centers.hours import DayHours
 from centers.models import Center, Space
 from core.filters import BoundedIntegerFilter, IdFilter, StrictBooleanFilter
+from members.services.eligibility import eligibility_describe
 
 # --- Serializers ---------------------------------------------------------------------------------
 
@@ -70,7 +71,9 @@ class CenterDetailSerializer(CenterSerializer):
 
 
 class SpaceSerializer(serializers.ModelSerializer):
-    eligibility = serializers.CharField(source="eligibility_note")
+    eligibility = serializers.SerializerMethodField(
+        help_text="Who may book, in words (the enforced rule, or staff's note)"
+    )
     equipment = serializers.ListField(child=serializers.CharField(), source="equipment_list")
 
     class Meta:
@@ -96,6 +99,9 @@ class SpaceSerializer(serializers.ModelSerializer):
             "unit_label",
             "description",
         ]
+
+    def get_eligibility(self, space: Space) -> str:
+        return space.eligibility_note or eligibility_describe(space.eligibility)
 
 
 # --- Filters -------------------------------------------------------------------------------------

@@ -54,6 +54,14 @@ class Center(models.Model):
         _("time zone"), max_length=64, default="Asia/Shanghai", validators=[validate_time_zone]
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # No-show policy (爽约): this many no-shows within the window suspend booking and
+    # registering for ``suspension_days``; the first one brings a warning.
+    no_show_limit = models.PositiveSmallIntegerField(_("no-shows before suspension"), default=3)
+    no_show_window_days = models.PositiveSmallIntegerField(_("no-show window (days)"), default=90)
+    suspension_days = models.PositiveSmallIntegerField(_("suspension (days)"), default=30)
+    points_per_volunteer_hour = models.PositiveSmallIntegerField(
+        _("points per volunteer hour"), default=10
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -62,6 +70,12 @@ class Center(models.Model):
         verbose_name_plural = _("centers")
         ordering = ["id"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    no_show_limit__gte=1, no_show_window_days__gte=1, suspension_days__gte=1
+                ),
+                name="center_no_show_policy_positive",
+            ),
             models.CheckConstraint(
                 condition=Q(kind="center", parent__isnull=True)
                 | Q(kind="station", parent__isnull=False),
@@ -135,8 +149,19 @@ class Space(models.Model):
     cancel_deadline_minutes = models.PositiveIntegerField(
         _("cancel until (minutes before start)"), default=120
     )
+    eligibility = models.ForeignKey(
+        "members.EligibilityRule",
+        verbose_name=_("eligibility rule"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     eligibility_note = models.CharField(
-        _("who may book"), max_length=200, blank=True, help_text=_("e.g. 实名认证居民")
+        _("who may book"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown to residents; the eligibility rule is what is enforced."),
     )
     equipment = models.TextField(_("equipment"), blank=True, help_text=_("One item per line."))
     description = models.TextField(_("description"), blank=True)

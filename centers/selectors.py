@@ -18,7 +18,9 @@ def active_centers() -> QuerySet[Center]:
 
 
 def active_spaces() -> QuerySet[Space]:
-    return Space.objects.filter(is_active=True, center__is_active=True).select_related("center")
+    return Space.objects.filter(is_active=True, center__is_active=True).select_related(
+        "center", "eligibility__team"
+    )
 
 
 def local_today(center: Center, now: datetime | None = None) -> date:

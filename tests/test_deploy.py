@@ -283,7 +283,8 @@ print(settings.SECRET_KEY, settings.DEBUG)
 
 
 def load_production_settings(**extra):
-    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DJANGO_DEBUG")}
+    secrets = ("SECRET_KEY", "DJANGO_DEBUG", "ID_NUMBER_KEYS", "ID_NUMBER_HMAC_KEY")
+    env = {k: v for k, v in os.environ.items() if k not in secrets}
     env.update(DJANGO_SETTINGS_MODULE="config.settings.production", **extra)
     return subprocess.run(
         [sys.executable, "-c", LOAD_PRODUCTION],
@@ -301,7 +302,18 @@ def test_production_settings_refuse_to_load_without_secret_key():
     assert "SECRET_KEY" in result.stderr
 
 
+ID_KEYS = {"ID_NUMBER_KEYS": "k1,k2", "ID_NUMBER_HMAC_KEY": "hmac-key"}
+
+
+@pytest.mark.parametrize("missing", sorted(ID_KEYS))
+def test_production_settings_refuse_to_load_without_identity_keys(missing):
+    keys = {k: v for k, v in ID_KEYS.items() if k != missing}
+    result = load_production_settings(SECRET_KEY="deploy-test-key", **keys)
+    assert result.returncode != 0
+    assert missing in result.stderr
+
+
 def test_production_settings_load_with_secret_key():
-    result = load_production_settings(SECRET_KEY="deploy-test-key", DJANGO_DEBUG="True")
+    result = load_production_settings(SECRET_KEY="deploy-test-key", DJANGO_DEBUG="True", **ID_KEYS)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["deploy-test-key", "False"]  # DEBUG forced off

@@ -125,6 +125,20 @@ vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="邻里 Linli <noreply@linli.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# --- Identity data (PIPL) ------------------------------------------------------------------
+# Fernet keys, newest first (rotate: prepend a new key, run manage.py rotate_identity_keys,
+# then drop the old one) and the HMAC key that finds an ID number without decrypting it.
+ID_NUMBER_KEYS = env.list("ID_NUMBER_KEYS", default=[])
+ID_NUMBER_HMAC_KEY = env.str("ID_NUMBER_HMAC_KEY", default="")
+
+# --- Members ------------------------------------------------------------------------------------
+FREE_SERVICES_AGE = 80  # members this old use priced services free (邻家屋里厢)
+SMS_BACKEND = env.str("SMS_BACKEND", default="members.sms.LogSMSBackend")
+WECHAT_API_BASE = env.str("WECHAT_API_BASE", default="https://api.weixin.qq.com")
+WECHAT_APPID = env.str("WECHAT_APPID", default="")
+WECHAT_SECRET = env.str("WECHAT_SECRET", default="")
+WECHAT_TIMEOUT_SECONDS = env.float("WECHAT_TIMEOUT_SECONDS", default=5.0)
+
 # --- API ------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -12,3 +12,7 @@ CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Identity data keys: required, like SECRET_KEY (see base.py for rotation).
+ID_NUMBER_KEYS = env.list("ID_NUMBER_KEYS")
+ID_NUMBER_HMAC_KEY = env.str("ID_NUMBER_HMAC_KEY")

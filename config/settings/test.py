@@ -12,3 +12,16 @@ STORAGES["staticfiles"] = {  # noqa: F405
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_TASK_ALWAYS_EAGER = True
 LANGUAGE_CODE = "zh-hans"
+
+
+def _dev_key(purpose: str) -> str:
+    """Deterministic keys for development only, derived from the (dev) SECRET_KEY."""
+    import base64
+    import hashlib
+
+    raw = hashlib.sha256(f"{purpose}:{SECRET_KEY}".encode()).digest()
+    return base64.urlsafe_b64encode(raw).decode()
+
+
+ID_NUMBER_KEYS = ID_NUMBER_KEYS or [_dev_key("id-number")]  # noqa: F405
+ID_NUMBER_HMAC_KEY = ID_NUMBER_HMAC_KEY or _dev_key("id-number-hmac")  # noqa: F405

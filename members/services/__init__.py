@@ -1,0 +1,2 @@
+"""Writes about members, one module per concern (identity, points, eligibility, no-shows,
+teams, privacy, WeChat)."""

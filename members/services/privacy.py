@@ -1,0 +1,127 @@
+"""A member's rights over their data (PIPL): see all of it, and delete the account.
+
+Deleting anonymizes: the account row stays (bookings and registrations still point at it, so
+history and counts stay right) but nothing in it identifies the person any more.
+"""
+
+import logging
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from members.models import User
+
+logger = logging.getLogger(__name__)
+
+# Other apps add their part of the export here: (key, function(member) -> JSON-able value).
+EXPORT_SECTIONS: list[tuple[str, Any]] = []
+
+
+def export_section(key: str):
+    def register(fn):
+        EXPORT_SECTIONS.append((key, fn))
+        return fn
+
+    return register
+
+
+def member_export(member: User) -> dict[str, Any]:
+    """Everything the system holds about ``member``, as JSON-able data. The ID number is shown
+    masked even here: the member knows it, and a leaked export should not carry it."""
+    from members.models import PointsEntry, Suspension, NoShow, VolunteerRecord  # noqa: I001
+
+    data: dict[str, Any] = {
+        "account": {
+            "id": member.pk,
+            "username": member.username,
+            "display_name": member.display_name,
+            "email": member.email,
+            "phone": member.phone or "",
+            "birth_date": member.birth_date.isoformat() if member.birth_date else None,
+            "neighbourhood": member.neighbourhood,
+            "language": member.language,
+            "notification_channels": member.notification_channels,
+            "is_party_member": member.is_party_member,
+            "is_verified": member.is_verified,
+            "id_number_masked": member.id_number_masked,
+            "date_joined": member.date_joined.isoformat(),
+            "last_login": member.last_login.isoformat() if member.last_login else None,
+        },
+        "wechat_accounts": [
+            {"appid": w.appid, "openid": w.openid, "unionid": w.unionid}
+            for w in member.wechat_accounts.all()
+        ],
+        "teams": [{"id": t.pk, "name": t.name} for t in member.teams.all()],
+        "points": {
+            "balance": member.points_balance,
+            "entries": [
+                {
+                    "delta": e.delta,
+                    "reason": e.reason,
+                    "kind": e.kind,
+                    "created": e.created.isoformat(),
+                }
+                for e in PointsEntry.objects.filter(member=member).order_by("created", "id")
+            ],
+        },
+        "volunteer_records": [
+            {
+                "day": r.day.isoformat(),
+                "hours": str(r.hours),
+                "description": r.description,
+                "status": r.status,
+            }
+            for r in VolunteerRecord.objects.filter(member=member).order_by("day")
+        ],
+        "no_shows": [
+            {"occurred_at": n.occurred_at.isoformat()}
+            for n in NoShow.objects.filter(member=member).order_by("occurred_at")
+        ],
+        "suspensions": [
+            {
+                "from": s.starts_at.isoformat(),
+                "until": s.ends_at.isoformat(),
+                "reason": s.reason,
+                "lifted_at": s.lifted_at.isoformat() if s.lifted_at else None,
+            }
+            for s in Suspension.objects.filter(member=member).order_by("starts_at")
+        ],
+    }
+    for key, section in EXPORT_SECTIONS:
+        data[key] = section(member)
+    return data
+
+
+def member_delete(*, member: User) -> User:
+    """Anonymize the account and log it out everywhere."""
+    from allauth.account.models import EmailAddress
+
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=member.pk)
+        user.username = f"deleted-{user.pk}"
+        user.first_name = user.last_name = user.display_name = ""
+        user.email = ""
+        user.phone = None
+        user.phone_verified = False
+        user.birth_date = None
+        user.neighbourhood = ""
+        user.notification_channels = []
+        user.is_party_member = False
+        user.real_name_encrypted = user.id_number_encrypted = user.id_number_masked = ""
+        user.id_number_digest = None
+        user.verified_at = None
+        user.is_active = False
+        user.is_staff = user.is_superuser = False
+        user.anonymized_at = timezone.now()
+        user.set_unusable_password()
+        user.save()
+        EmailAddress.objects.filter(user=user).delete()
+        user.wechat_accounts.all().delete()
+        user.team_memberships.all().delete()
+        user.staff_assignments.all().delete()
+        # No session survives: the unusable password changes the session auth hash that Django
+        # checks on every request (browser sessions and app tokens alike), and is_active=False
+        # stops the auth backend.
+    logger.info("member %s deleted their account (anonymized)", user.pk)
+    return user
