@@ -149,6 +149,46 @@ class Space(models.Model):
     cancel_deadline_minutes = models.PositiveIntegerField(
         _("cancel until (minutes before start)"), default=120
     )
+    buffer_before_minutes = models.PositiveSmallIntegerField(
+        _("buffer before (minutes)"), default=0, help_text=_("Kept free before each booking.")
+    )
+    buffer_after_minutes = models.PositiveSmallIntegerField(
+        _("buffer after (minutes)"), default=0, help_text=_("Kept free after each booking.")
+    )
+    requires_check_in = models.BooleanField(
+        _("requires check-in"),
+        default=True,
+        help_text=_("Bookings nobody checks in to are released and count as no-shows."),
+    )
+    check_in_opens_minutes = models.PositiveSmallIntegerField(
+        _("check-in opens (minutes before start)"), default=15
+    )
+    release_after_minutes = models.PositiveSmallIntegerField(
+        _("release after (minutes past start without check-in)"),
+        default=15,
+        help_text=_("0 keeps the booking until its end, then marks a no-show."),
+    )
+    max_active_per_member = models.PositiveSmallIntegerField(
+        _("active bookings per member"), default=2
+    )
+    max_active_per_team = models.PositiveSmallIntegerField(_("active bookings per team"), default=5)
+    weekly_quota_minutes = models.PositiveIntegerField(
+        _("weekly minutes per member"),
+        null=True,
+        blank=True,
+        help_text=_("Empty means no weekly limit."),
+    )
+    uses_access_codes = models.BooleanField(
+        _("door access codes"),
+        default=False,
+        help_text=_("Each booking gets a 6-digit door code valid for its time."),
+    )
+    venue_code = models.CharField(
+        _("venue check-in code"),
+        max_length=12,
+        blank=True,
+        help_text=_("Shown at the venue; members enter it to check in themselves."),
+    )
     eligibility = models.ForeignKey(
         "members.EligibilityRule",
         verbose_name=_("eligibility rule"),

@@ -1,0 +1,3 @@
+"""Bookings and availability endpoints under /api/v1/ (API.md, "Places" and "Bookings")."""
+
+urlpatterns: list = []

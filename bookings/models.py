@@ -1,0 +1,206 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from centers import weekdays
+
+
+class BookingSeries(models.Model):
+    """A weekly recurring booking made by staff or a team leader; each date is a Booking."""
+
+    space = models.ForeignKey("centers.Space", on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="booking_series"
+    )
+    team = models.ForeignKey(
+        "members.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    weekdays = models.PositiveSmallIntegerField(_("weekdays"))
+    start_time = models.TimeField(_("from"))
+    end_time = models.TimeField(_("until"))
+    first_date = models.DateField(_("first date"))
+    last_date = models.DateField(_("last date"))
+    purpose = models.CharField(_("purpose"), max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("recurring booking")
+        verbose_name_plural = _("recurring bookings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_date__gte=F("first_date")), name="series_dates_order"
+            ),
+            models.CheckConstraint(
+                condition=Q(weekdays__gte=1, weekdays__lte=weekdays.ALL_DAYS),
+                name="series_weekdays_mask",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.space} {weekdays.describe(self.weekdays)} {self.start_time:%H:%M}"
+
+
+class Booking(models.Model):
+    """A member (or a team, through its leader) holding one unit of a space for a time range."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("awaiting approval")
+        CONFIRMED = "confirmed", _("confirmed")
+        CHECKED_IN = "checked_in", _("checked in")
+        COMPLETED = "completed", _("completed")
+        CANCELLED = "cancelled", _("cancelled")
+        REJECTED = "rejected", _("rejected")
+        NO_SHOW = "no_show", _("no-show")
+
+    HOLDING = (Status.PENDING, Status.CONFIRMED, Status.CHECKED_IN)
+
+    space = models.ForeignKey(
+        "centers.Space", on_delete=models.PROTECT, related_name="bookings", verbose_name=_("space")
+    )
+    unit = models.PositiveSmallIntegerField(_("unit"), default=1)
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="bookings",
+        verbose_name=_("member"),
+    )
+    team = models.ForeignKey(
+        "members.Team",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="bookings",
+        verbose_name=_("team"),
+    )
+    series = models.ForeignKey(
+        BookingSeries, null=True, blank=True, on_delete=models.SET_NULL, related_name="bookings"
+    )
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    status = models.CharField(_("status"), max_length=16, choices=Status, db_index=True)
+    purpose = models.CharField(_("purpose"), max_length=200, blank=True)
+    attendees = models.PositiveSmallIntegerField(_("attendees"), default=1)
+    check_in_code = models.CharField(_("check-in code"), max_length=12)
+    access_code = models.CharField(_("door code"), max_length=6, null=True, blank=True)
+    cancel_until = models.DateTimeField(_("cancel until"))
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
+        ordering = ["start", "id"]
+        indexes = [
+            models.Index(fields=["space", "start"]),
+            models.Index(fields=["member", "status", "start"]),
+            models.Index(fields=["status", "start"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="booking_end_after_start"),
+            models.CheckConstraint(condition=Q(unit__gte=1), name="booking_unit_positive"),
+            models.CheckConstraint(condition=Q(attendees__gte=1), name="booking_attendees"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.space.name} {self.start:%Y-%m-%d %H:%M}"
+
+    @property
+    def holds_time(self) -> bool:
+        return self.status in self.HOLDING
+
+
+class Blackout(models.Model):
+    """Staff block a space (all its units): once, or weekly until a date."""
+
+    space = models.ForeignKey(
+        "centers.Space", on_delete=models.CASCADE, related_name="blackouts", verbose_name=_("space")
+    )
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    repeat_weekly_until = models.DateField(
+        _("repeat weekly until"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for a single block."),
+    )
+    reason = models.CharField(_("reason"), max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("blackout")
+        verbose_name_plural = _("blackouts")
+        ordering = ["start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")), name="blackout_end_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.space.name} {self.start:%Y-%m-%d %H:%M} {self.reason}"
+
+
+class SpaceHold(models.Model):
+    """One unit of a space taken for a (buffered) time range, by a booking, a blackout or a
+    program session. On PostgreSQL an exclusion constraint makes two overlapping holds on the
+    same unit impossible (migration 0002); rows exist only while they hold time."""
+
+    space = models.ForeignKey("centers.Space", on_delete=models.CASCADE, related_name="holds")
+    unit = models.PositiveSmallIntegerField()
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    booking = models.ForeignKey(
+        Booking, null=True, blank=True, on_delete=models.CASCADE, related_name="holds"
+    )
+    blackout = models.ForeignKey(
+        Blackout, null=True, blank=True, on_delete=models.CASCADE, related_name="holds"
+    )
+
+    class Meta:
+        verbose_name = _("space hold")
+        verbose_name_plural = _("space holds")
+        indexes = [models.Index(fields=["space", "start", "end"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="hold_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(booking__isnull=False, blackout__isnull=True)
+                | Q(booking__isnull=True, blackout__isnull=False),
+                name="hold_one_source",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.space_id}#{self.unit} {self.start:%Y-%m-%d %H:%M}–{self.end:%H:%M}"
+
+
+class BookingEvent(models.Model):
+    """The audit trail: every state change of a booking, by whom and why."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=32)
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("booking event")
+        verbose_name_plural = _("booking events")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.booking_id} {self.action} {self.from_status}→{self.to_status}"

@@ -1,0 +1,109 @@
+import logging
+import secrets
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bookings import errors, rules
+from bookings.models import Booking, BookingSeries
+from bookings.services import holds
+from bookings.services.events import record_event
+from centers.models import Space
+from centers.permissions import Action, staff_can
+from core.errors import Invalid
+from core.notify import notify
+from members.errors import NotEligible
+from members.models import Team, User
+from members.services.eligibility import eligibility_check
+from members.services.no_shows import member_ensure_not_suspended
+from members.services.teams import member_leads
+
+logger = logging.getLogger(__name__)
+
+
+def _code(digits: int) -> str:
+    return f"{secrets.randbelow(10**digits):0{digits}d}"
+
+
+def booking_create(
+    *,
+    member: User,
+    space: Space,
+    start: datetime,
+    end: datetime,
+    purpose: str = "",
+    attendees: int = 1,
+    team: Team | None = None,
+    by: User | None = None,
+    series: BookingSeries | None = None,
+    now: datetime | None = None,
+) -> Booking:
+    """Book one unit of ``space`` for ``member`` (or their team), checking every rule of the
+    space. ``by`` is who acts: the member, or staff booking for them (staff skip the member
+    rules — notice, horizon, quotas, eligibility — but never the hours or the free units)."""
+    now = now or timezone.now()
+    by = by or member
+    as_staff = by.pk != member.pk and staff_can(by, Action.MANAGE_BOOKINGS, space.center_id)
+    if by.pk != member.pk and not as_staff:
+        raise NotEligible()
+
+    if not space.bookable or not space.is_active or not space.center.is_active:
+        raise errors.SpaceNotBookable()
+    if not as_staff:
+        member_ensure_not_suspended(member, now)
+    rules.check_times(space, start, end, now)
+    if not as_staff and series is None:
+        rules.check_notice(space, start, now)
+    rules.check_opening_hours(space, start, end)
+    if not as_staff:
+        eligibility_check(
+            member=member, rule=space.eligibility, on=start.astimezone(space.center.tz).date()
+        )
+        if team is not None and not member_leads(member, team):
+            raise NotEligible(_("Only the team's leader can book for the team."))
+    if attendees < 1 or attendees > max(space.capacity, 1):
+        message = _("This space holds at most %(n)d people.") % {"n": space.capacity}
+        raise Invalid(message, fields={"attendees": [message]})
+
+    with transaction.atomic():
+        # Lock order everywhere: member, then space.
+        User.objects.select_for_update().filter(pk=member.pk).first()
+        space = holds.lock_space(space)
+        if not as_staff:
+            rules.check_quotas(space, member, team, start, end, now)
+        block_start, block_end = holds.buffered(space, start, end)
+        units = holds.free_units(space, block_start, block_end)
+        if not units:
+            raise errors.SlotTaken()
+        status = (
+            Booking.Status.PENDING
+            if space.requires_approval and not as_staff
+            else Booking.Status.CONFIRMED
+        )
+        booking = Booking.objects.create(
+            space=space,
+            unit=units[0],
+            member=member,
+            team=team,
+            series=series,
+            start=start,
+            end=end,
+            status=status,
+            purpose=purpose.strip()[:200],
+            attendees=attendees,
+            check_in_code=_code(8),
+            access_code=_code(6) if space.uses_access_codes else None,
+            cancel_until=start - timedelta(minutes=space.cancel_deadline_minutes),
+            created_by=by,
+        )
+        holds.take(space, booking.unit, block_start, block_end, booking=booking)
+        record_event(booking, "create", "", status, by)
+        notify(
+            "booking_pending" if status == Booking.Status.PENDING else "booking_confirmed",
+            recipient=member,
+            obj=booking,
+        )
+    logger.info("booking %s created (%s) unit %s", booking.pk, status, booking.unit)
+    return booking

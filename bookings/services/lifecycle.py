@@ -1,0 +1,167 @@
+"""Every move of a booking after its creation, each an audited conditional update: the
+booking changes only if it is still in a state that allows the move, so two staff members
+clicking at once cannot both succeed."""
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bookings import errors
+from bookings.models import Booking, SpaceHold
+from bookings.services.events import record_event
+from centers.permissions import Action, staff_can
+from core.errors import Invalid, NotFound
+from core.notify import notify
+from members.models import User
+
+Status = Booking.Status
+
+
+def transition(
+    booking: Booking,
+    *,
+    to: str,
+    allowed_from: Iterable[str],
+    action: str,
+    actor: User | None,
+    reason: str = "",
+    error: type[Exception] = errors.InvalidTransition,
+    extra: dict | None = None,
+) -> Booking:
+    """Move ``booking`` to ``to`` if it is in ``allowed_from``; release its time if the new
+    status does not hold time; write the audit row. Must run inside a transaction."""
+    before = booking.status
+    updated = Booking.objects.filter(pk=booking.pk, status__in=list(allowed_from)).update(
+        status=to, updated=timezone.now(), **(extra or {})
+    )
+    if not updated:
+        raise error()
+    if to not in Booking.HOLDING:
+        SpaceHold.objects.filter(booking=booking).delete()
+    booking.refresh_from_db()
+    record_event(booking, action, before, to, actor, reason)
+    return booking
+
+
+def _require_staff(by: User, booking: Booking, action: Action) -> None:
+    if not staff_can(by, action, booking.space.center_id):
+        # Staff of other centers learn nothing about this booking (API.md: 404, not 403).
+        raise NotFound()
+
+
+def _reason(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise Invalid(_("Give a reason."), fields={"reason": [_("Give a reason.")]})
+    return reason
+
+
+def booking_cancel(*, booking: Booking, by: User, reason: str = "", now: datetime | None = None):
+    """The member cancels before the space's deadline; staff cancel any time, with a reason."""
+    now = now or timezone.now()
+    as_staff = by.pk != booking.member_id
+    if as_staff:
+        _require_staff(by, booking, Action.MANAGE_BOOKINGS)
+        reason = _reason(reason)
+    if booking.status not in Booking.HOLDING or booking.end <= now:
+        raise errors.NotCancellable()
+    if not as_staff and now > booking.cancel_until:
+        raise errors.CancelDeadlinePassed()
+    with transaction.atomic():
+        booking = transition(
+            booking,
+            to=Status.CANCELLED,
+            allowed_from=Booking.HOLDING,
+            action="cancel_by_staff" if as_staff else "cancel",
+            actor=by,
+            reason=reason,
+            error=errors.NotCancellable,
+        )
+        if as_staff:
+            notify("booking_cancelled_by_staff", recipient=booking.member, obj=booking)
+    return booking
+
+
+def booking_approve(*, booking: Booking, by: User) -> Booking:
+    _require_staff(by, booking, Action.MANAGE_BOOKINGS)
+    with transaction.atomic():
+        booking = transition(
+            booking,
+            to=Status.CONFIRMED,
+            allowed_from=[Status.PENDING],
+            action="approve",
+            actor=by,
+        )
+        notify("booking_approved", recipient=booking.member, obj=booking)
+    return booking
+
+
+def booking_reject(*, booking: Booking, by: User, reason: str) -> Booking:
+    _require_staff(by, booking, Action.MANAGE_BOOKINGS)
+    reason = _reason(reason)
+    with transaction.atomic():
+        booking = transition(
+            booking,
+            to=Status.REJECTED,
+            allowed_from=[Status.PENDING],
+            action="reject",
+            actor=by,
+            reason=reason,
+        )
+        notify("booking_rejected", recipient=booking.member, obj=booking)
+    return booking
+
+
+def booking_check_in(
+    *,
+    booking: Booking,
+    by: User,
+    code: str,
+    now: datetime | None = None,
+) -> Booking:
+    """Staff enter or scan the member's check-in code; or the member enters the code shown at
+    the venue. Open from ``check_in_opens_minutes`` before the start until the end."""
+    now = now or timezone.now()
+    space = booking.space
+    if by.pk == booking.member_id:
+        expected = space.venue_code
+    else:
+        _require_staff(by, booking, Action.CHECK_IN)
+        expected = booking.check_in_code
+    if not expected or code.strip() != expected:
+        raise errors.WrongCode()
+    opens = booking.start - timedelta(minutes=space.check_in_opens_minutes)
+    if booking.status != Status.CONFIRMED or not opens <= now < booking.end:
+        raise errors.CheckInNotOpen()
+    with transaction.atomic():
+        return transition(
+            booking,
+            to=Status.CHECKED_IN,
+            allowed_from=[Status.CONFIRMED],
+            action="check_in",
+            actor=by,
+            error=errors.CheckInNotOpen,
+            extra={"checked_in_at": now},
+        )
+
+
+def booking_check_in_by_code(*, by: User, code: str, now: datetime | None = None) -> Booking:
+    """Staff scan or type a member's code without picking the booking first: the booking is
+    found among those of centers where ``by`` may check people in."""
+    from centers.permissions import centers_where
+
+    now = now or timezone.now()
+    code = code.strip()
+    bookings = Booking.objects.select_related("space__center").filter(
+        check_in_code=code, status=Status.CONFIRMED, end__gt=now
+    )
+    allowed = centers_where(by, Action.CHECK_IN)
+    if allowed is not None:
+        bookings = bookings.filter(space__center_id__in=allowed)
+    booking = bookings.order_by("start").first()
+    if booking is None or not code:
+        raise errors.WrongCode()
+    return booking_check_in(booking=booking, by=by, code=code, now=now)
