@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from centers import weekdays
@@ -110,7 +111,8 @@ class Booking(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.space.name} {self.start:%Y-%m-%d %H:%M}"
+        start = timezone.localtime(self.start, self.space.center.tz)
+        return f"#{self.pk} {self.space.name} {start:%Y-%m-%d %H:%M}"
 
     @property
     def holds_time(self) -> bool:
@@ -148,7 +150,8 @@ class Blackout(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.space.name} {self.start:%Y-%m-%d %H:%M} {self.reason}"
+        start = timezone.localtime(self.start, self.space.center.tz)
+        return f"{self.space.name} {start:%Y-%m-%d %H:%M} {self.reason}"
 
 
 class SpaceHold(models.Model):
@@ -166,6 +169,9 @@ class SpaceHold(models.Model):
     blackout = models.ForeignKey(
         Blackout, null=True, blank=True, on_delete=models.CASCADE, related_name="holds"
     )
+    session = models.ForeignKey(
+        "services.Session", null=True, blank=True, on_delete=models.CASCADE, related_name="holds"
+    )
 
     class Meta:
         verbose_name = _("space hold")
@@ -174,8 +180,9 @@ class SpaceHold(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(end__gt=F("start")), name="hold_end_after_start"),
             models.CheckConstraint(
-                condition=Q(booking__isnull=False, blackout__isnull=True)
-                | Q(booking__isnull=True, blackout__isnull=False),
+                condition=Q(booking__isnull=False, blackout__isnull=True, session__isnull=True)
+                | Q(booking__isnull=True, blackout__isnull=False, session__isnull=True)
+                | Q(booking__isnull=True, blackout__isnull=True, session__isnull=False),
                 name="hold_one_source",
             ),
         ]

@@ -1,0 +1,87 @@
+"""Check-in at a session, the points attendance earns, and no-shows after it ends."""
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from bookings import errors as booking_errors
+from centers.permissions import Action, centers_where, staff_can
+from core.errors import NotFound
+from members.models import PointsEntry, User
+from members.services.no_shows import no_show_record
+from members.services.points import points_earn
+from services.models import Registration, Session
+from services.services.common import set_status
+
+Status = Registration.Status
+CHECK_IN_OPENS = timedelta(minutes=30)
+
+
+def registration_check_in(
+    *, registration: Registration, by: User, now: datetime | None = None
+) -> Registration:
+    """Staff check a member in (after scanning or typing their code); attendance earns the
+    program's points, once."""
+    now = now or timezone.now()
+    session = registration.session
+    program = session.program
+    if not staff_can(by, Action.CHECK_IN, program.center_id):
+        raise NotFound()
+    if not session.start - CHECK_IN_OPENS <= now < session.end:
+        raise booking_errors.CheckInNotOpen()
+    with transaction.atomic():
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.status != Status.CONFIRMED:
+            raise booking_errors.CheckInNotOpen()
+        set_status(registration, Status.CHECKED_IN, action="check_in", actor=by, checked_in_at=now)
+        if program.points_reward:
+            points_earn(
+                member=registration.member,
+                amount=program.points_reward,
+                kind=PointsEntry.Kind.ATTENDANCE,
+                reason=program.title,
+                center=program.center,
+                cause=registration,
+            )
+    return registration
+
+
+def registration_check_in_by_code(*, by: User, code: str, now: datetime | None = None):
+    now = now or timezone.now()
+    registrations = Registration.objects.select_related("session__program__center").filter(
+        check_in_code=code.strip(), status=Status.CONFIRMED, session__end__gt=now
+    )
+    allowed = centers_where(by, Action.CHECK_IN)
+    if allowed is not None:
+        registrations = registrations.filter(session__program__center_id__in=allowed)
+    registration = registrations.order_by("session__start").first()
+    if registration is None or not code.strip():
+        raise booking_errors.WrongCode()
+    return registration_check_in(registration=registration, by=by, now=now)
+
+
+def registrations_mark_no_shows(now: datetime | None = None) -> int:
+    """Clock job: confirmed registrations of ended sessions without a check-in."""
+    now = now or timezone.now()
+    count = 0
+    with transaction.atomic():
+        due = list(
+            Registration.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(
+                status=Status.CONFIRMED,
+                session__end__lte=now,
+                session__status=Session.Status.SCHEDULED,
+            )
+            .select_related("member", "session__program__center")[:200]
+        )
+        for registration in due:
+            set_status(registration, Status.NO_SHOW, action="no_show", actor=None)
+            no_show_record(
+                member=registration.member,
+                center=registration.session.program.center,
+                cause=registration,
+                occurred_at=registration.session.start,
+            )
+            count += 1
+    return count

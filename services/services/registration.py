@@ -1,0 +1,260 @@
+"""Registering for sessions: seats that cannot be oversold and a waitlist that is fair.
+
+Every change to a session's seats happens under the session's row lock, inside one
+transaction with the points it spends or refunds; ``seats_taken <= capacity`` is also a
+database constraint, so even a bug could not oversell.
+"""
+
+import logging
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from centers.permissions import Action, staff_can
+from core.errors import NotFound
+from core.notify import notify
+from members import errors as member_errors
+from members.models import User
+from members.services.eligibility import eligibility_check, member_is_free
+from members.services.no_shows import member_ensure_not_suspended
+from members.services.points import points_refund, points_spend
+from services import errors
+from services.models import Program, Registration, Session
+from services.services.common import lock_session, new_code, record_event, set_status
+
+logger = logging.getLogger(__name__)
+Status = Registration.Status
+
+
+def points_due(program: Program, member: User, session: Session, party_size: int) -> int:
+    if program.points_cost == 0:
+        return 0
+    if program.free_for_elderly and member_is_free(
+        member, session.start.astimezone(program.center.tz).date()
+    ):
+        return 0
+    return program.points_cost * party_size
+
+
+def _spend(registration: Registration, session: Session) -> None:
+    program = session.program
+    cost = points_due(program, registration.member, session, registration.party_size)
+    if cost:
+        points_spend(
+            member=registration.member,
+            amount=cost,
+            reason=_("Registration: %(title)s") % {"title": program.title},
+            center=program.center,
+            cause=registration,
+        )
+
+
+def _check_can_register(session: Session, member: User, party_size: int, now: datetime) -> None:
+    program = session.program
+    if (
+        session.status != Session.Status.SCHEDULED
+        or not program.is_active
+        or not session.registration_opens <= now < session.registration_closes
+        or now >= session.start
+    ):
+        raise errors.RegistrationClosed()
+    member_ensure_not_suspended(member, now)
+    if program.verification_required and not member.is_verified:
+        raise member_errors.VerificationRequired()
+    eligibility_check(
+        member=member,
+        rule=program.eligibility,
+        on=session.start.astimezone(program.center.tz).date(),
+    )
+    if not 1 <= party_size <= program.max_party_size:
+        message = _("At most %(n)d people per registration.") % {"n": program.max_party_size}
+        raise errors.PartyTooLarge(message, fields={"party_size": [message]})
+    if program.max_per_member_per_day:
+        tz = program.center.tz
+        day_start = datetime.combine(session.start.astimezone(tz).date(), datetime.min.time(), tz)
+        same_day = Registration.objects.filter(
+            member=member,
+            session__program=program,
+            status__in=Registration.ACTIVE,
+            session__start__gte=day_start,
+            session__start__lt=day_start + timedelta(days=1),
+        ).count()
+        if same_day >= program.max_per_member_per_day:
+            raise errors.DailyLimitReached()
+
+
+def session_register(
+    *, session: Session, member: User, party_size: int = 1, now: datetime | None = None
+) -> Registration:
+    """A seat if one is free, else a place at the end of the waitlist (or an entry in the
+    lottery). Points are spent when a seat is confirmed."""
+    now = now or timezone.now()
+    _check_can_register(session, member, party_size, now)
+    try:
+        with transaction.atomic():
+            User.objects.select_for_update().filter(pk=member.pk).first()
+            session = lock_session(session)
+            if Registration.objects.filter(
+                session=session, member=member, status__in=Registration.ACTIVE
+            ).exists():
+                raise errors.AlreadyRegistered()
+            registration = Registration(
+                session=session, member=member, party_size=party_size, check_in_code=new_code()
+            )
+            if session.program.mode == Program.Mode.LOTTERY:
+                registration.status = Status.ENTERED
+                registration.save()
+                action = "enter_lottery"
+            elif session.seats_left >= party_size:
+                registration.status = Status.CONFIRMED
+                registration.save()
+                _spend(registration, session)
+                Session.objects.filter(pk=session.pk).update(
+                    seats_taken=F("seats_taken") + party_size
+                )
+                action = "confirm"
+            else:
+                registration.status = Status.WAITLISTED
+                registration.position = _next_position(session)
+                registration.save()
+                action = "waitlist"
+            record_event(registration, action, "", registration.status, member)
+            notify(f"registration_{registration.status}", recipient=member, obj=registration)
+    except IntegrityError:
+        # The one-active-registration constraint: a double click raced us.
+        raise errors.AlreadyRegistered() from None
+    logger.info("registration %s: %s", registration.pk, registration.status)
+    return registration
+
+
+def _next_position(session: Session) -> int:
+    Session.objects.filter(pk=session.pk).update(waitlist_counter=F("waitlist_counter") + 1)
+    return Session.objects.values_list("waitlist_counter", flat=True).get(pk=session.pk)
+
+
+def offer_next(session: Session, now: datetime) -> list[Registration]:
+    """Offer freed seats to the waitlist in order. Caller holds the session lock.
+
+    Strictly first come: if the first in line needs more seats than are free, later people
+    wait too, rather than jump the queue."""
+    session.refresh_from_db()
+    offered = []
+    expires_cap = session.start
+    while True:
+        first = (
+            Registration.objects.filter(session=session, status=Status.WAITLISTED)
+            .order_by("position")
+            .select_related("member")
+            .first()
+        )
+        if first is None or first.party_size > session.seats_left:
+            return offered
+        expires = min(now + timedelta(hours=session.program.offer_hours), expires_cap)
+        if expires <= now:
+            return offered
+        Session.objects.filter(pk=session.pk).update(
+            seats_taken=F("seats_taken") + first.party_size
+        )
+        session.refresh_from_db()
+        set_status(first, Status.OFFERED, action="offer", actor=None, offer_expires_at=expires)
+        notify("waitlist_offer", recipient=first.member, obj=first)
+        offered.append(first)
+
+
+def _release_seats(session: Session, registration: Registration) -> None:
+    Session.objects.filter(pk=session.pk).update(
+        seats_taken=F("seats_taken") - registration.party_size
+    )
+
+
+def registration_cancel(
+    *, registration: Registration, by: User, reason: str = "", now: datetime | None = None
+) -> Registration:
+    """The member leaves (a seat, an offer, the waitlist or the lottery) before the session
+    starts; points come back if it is before the program's cancel deadline. Staff may cancel
+    any active registration of their center, with a reason."""
+    now = now or timezone.now()
+    as_staff = by.pk != registration.member_id
+    session = registration.session
+    if as_staff and not staff_can(by, Action.MANAGE_SESSIONS, session.program.center_id):
+        raise NotFound()
+    with transaction.atomic():
+        session = lock_session(session)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if (
+            registration.status not in Registration.ACTIVE
+            or registration.status == Status.CHECKED_IN
+        ):
+            raise errors.NotCancellable()
+        if now >= session.start and not as_staff:
+            raise errors.NotCancellable()
+        was_seated = registration.status in Registration.SEATED
+        set_status(
+            registration,
+            Status.CANCELLED,
+            action="cancel_by_staff" if as_staff else "cancel",
+            actor=by,
+            reason=reason,
+        )
+        deadline = session.start - timedelta(hours=session.program.cancel_deadline_hours)
+        if as_staff or now <= deadline:
+            points_refund(
+                member=registration.member,
+                cause=registration,
+                reason=_("Refund: %(title)s") % {"title": session.program.title},
+            )
+        if was_seated:
+            _release_seats(session, registration)
+            offer_next(session, now)
+    return registration
+
+
+def registration_accept(
+    *, registration: Registration, member: User, now: datetime | None = None
+) -> Registration:
+    """Take an offered seat before the offer expires (then points are spent)."""
+    now = now or timezone.now()
+    if registration.member_id != member.pk:
+        raise NotFound()
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=member.pk).first()
+        session = lock_session(registration.session)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.status != Status.OFFERED:
+            raise errors.InvalidTransition()
+        if registration.offer_expires_at <= now:
+            raise errors.OfferExpired()
+        _spend(registration, session)
+        set_status(registration, Status.CONFIRMED, action="accept", actor=member)
+        notify("registration_confirmed", recipient=member, obj=registration)
+    return registration
+
+
+def offers_expire(now: datetime | None = None) -> int:
+    """Clock job: offers past their time lapse and pass to the next in line."""
+    now = now or timezone.now()
+    count = 0
+    due = (
+        Registration.objects.filter(status=Status.OFFERED, offer_expires_at__lte=now)
+        .values_list("session_id", flat=True)
+        .distinct()
+    )
+    for session_id in list(due):
+        with transaction.atomic():
+            session = lock_session(Session(pk=session_id))
+            expired = list(
+                Registration.objects.select_for_update(skip_locked=True)
+                .filter(session=session, status=Status.OFFERED, offer_expires_at__lte=now)
+                .select_related("member")
+            )
+            for registration in expired:
+                set_status(registration, Status.EXPIRED, action="offer_expired", actor=None)
+                _release_seats(session, registration)
+                notify("offer_expired", recipient=registration.member, obj=registration)
+                count += 1
+            if expired:
+                offer_next(session, now)
+    return count
