@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from bookings.models import Booking, SpaceHold
 from centers.hours import Interval, merge
-from centers.models import Space
+from centers.models import Center, Space
 from centers.selectors import space_hours
 from members.models import User
 
@@ -31,14 +31,18 @@ class DayAvailability:
 
 
 class _UnitHolds:
-    """One unit's holds, sorted and (by the no-overlap guarantee) disjoint, for fast tests."""
+    """One unit's holds, sorted and (by the no-overlap guarantee) disjoint, for fast tests.
+
+    Kept as POSIX timestamps: comparing aware datetimes of different zones (UTC from the
+    database, the center's zone on the grid) calls ``utcoffset()`` on both sides every time,
+    which made these tests most of the time of a busy center's availability."""
 
     def __init__(self, spans: list[tuple[datetime, datetime]]):
         spans.sort()
-        self.starts = [s for s, _ in spans]
-        self.ends = [e for _, e in spans]
+        self.starts = [s.timestamp() for s, _ in spans]
+        self.ends = [e.timestamp() for _, e in spans]
 
-    def overlaps(self, start: datetime, end: datetime) -> bool:
+    def overlaps(self, start: float, end: float) -> bool:
         i = bisect_left(self.starts, end)  # holds[:i] start before ``end``
         return i > 0 and self.ends[i - 1] > start
 
@@ -63,52 +67,56 @@ def _free_stretches(
 ) -> dict[date, list[FreeStretch]]:
     tz = space.center.tz
     slot = timedelta(minutes=space.slot_minutes)
-    before = timedelta(minutes=space.buffer_before_minutes)
-    after = timedelta(minutes=space.buffer_after_minutes)
+    length = space.slot_minutes * 60
+    before, after = space.buffer_before_minutes * 60, space.buffer_after_minutes * 60
+    shortest = -(-space.min_minutes // space.slot_minutes)  # slots in the shortest booking
     empty = _UnitHolds([])
-    # (slot start, frozenset of free units), runs of consecutive slots with any free unit.
-    runs: list[list[tuple[datetime, frozenset[int]]]] = []
+    by_day: dict[date, list[FreeStretch]] = defaultdict(list)
     for stretch in stretches:
+        # Each grid slot of the stretch with the units free for it (none before the first day).
+        slots: list[tuple[datetime, set[int]]] = []
         t = _grid_start(max(stretch.start, earliest), space.slot_minutes, tz)
-        run: list[tuple[datetime, frozenset[int]]] = []
         while t + slot <= stretch.end:
             day = t.astimezone(tz).date()
             if day > latest_day or day > last_day:
                 break
+            free: set[int] = set()
             if day >= first_day:
-                free = frozenset(
+                begins = t.timestamp()
+                wanted = (begins - before, begins + length + after)
+                free = {
                     unit
                     for unit in range(1, space.units + 1)
-                    if not holds.get(unit, empty).overlaps(t - before, t + slot + after)
-                )
-            else:
-                free = frozenset()
-            if free:
-                run.append((t, free))
-            elif run:
-                runs.append(run)
-                run = []
+                    if not holds.get(unit, empty).overlaps(*wanted)
+                }
+            slots.append((t, free))
             t += slot
-        if run:
-            runs.append(run)
 
-    by_day: dict[date, list[FreeStretch]] = defaultdict(list)
-    minimum = timedelta(minutes=space.min_minutes)
-    for run in runs:
-        if len(run) * slot < minimum:
-            continue  # too short for any booking: not worth showing as free
-        current_start, current_units = run[0]
-        current_day = current_start.astimezone(tz).date()
-        previous = current_start
-        for t, units in run[1:]:
+        # A unit free for fewer slots in a row than the shortest booking cannot be booked
+        # there, even if other units take over (room 1 free 10:00–10:30, room 2 10:30–11:00).
+        for unit in range(1, space.units + 1):
+            i = 0
+            while i < len(slots):
+                j = i
+                while j < len(slots) and unit in slots[j][1]:
+                    j += 1
+                if 0 < j - i < shortest:
+                    for _t, free in slots[i:j]:
+                        free.discard(unit)
+                i = max(j, i + 1)
+
+        # Consecutive slots of one day with the same free units make one stretch.
+        current: list | None = None  # [start, end, units, day]
+        for t, free in slots:
             day = t.astimezone(tz).date()
-            if units != current_units or day != current_day or t != previous + slot:
-                by_day[current_day].append(
-                    FreeStretch(current_start, previous + slot, len(current_units))
-                )
-                current_start, current_units, current_day = t, units, day
-            previous = t
-        by_day[current_day].append(FreeStretch(current_start, previous + slot, len(current_units)))
+            if current is not None and free == current[2] and day == current[3]:
+                current[1] = t + slot
+                continue
+            if current is not None:
+                by_day[current[3]].append(FreeStretch(current[0], current[1], len(current[2])))
+            current = [t, t + slot, free, day] if free else None
+        if current is not None:
+            by_day[current[3]].append(FreeStretch(current[0], current[1], len(current[2])))
     return by_day
 
 
@@ -145,7 +153,7 @@ def availability(
         tz = space.center.tz
         space_days = hours[space.id]
         out = [DayAvailability(d.date, list(d.intervals)) for d in space_days[1:]]
-        if space.bookable and space.is_active:
+        if space.bookable and space.is_active and space.center.is_active:
             unit_holds = {
                 unit: _UnitHolds(spans.get((space.id, unit), []))
                 for unit in range(1, space.units + 1)
@@ -158,6 +166,18 @@ def availability(
                 day.free = free.get(day.date, [])
         result[space.id] = out
     return result
+
+
+def center_availability(
+    center: Center, start: date, days: int, now: datetime | None = None
+) -> list[tuple[Space, list[DayAvailability]]]:
+    """``availability`` of every active, bookable space of ``center``, in the spaces' usual
+    order. Four queries however many spaces and bookings the center has."""
+    spaces = list(Space.objects.filter(center=center, is_active=True, bookable=True))
+    for space in spaces:
+        space.center = center  # loaded already; spares a query per space
+    days_by_space = availability(spaces, start, days, now)
+    return [(space, days_by_space[space.id]) for space in spaces]
 
 
 def member_bookings(member: User) -> QuerySet[Booking]:

@@ -9,7 +9,7 @@ center's URL finds nothing (the admin answers as for a missing object).
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
 
 from centers.models import Center, Space
@@ -69,6 +69,11 @@ class CenterScopedMixin:
         elif db_field.related_model is Space:
             kwargs["queryset"] = Space.objects.filter(center_id__in=editable).select_related(
                 "center"
+            )
+        elif db_field.related_model._meta.label == "members.EligibilityRule":
+            # Shared rules (no center) are for everyone to use; a center's own only for it.
+            kwargs["queryset"] = db_field.related_model.objects.filter(
+                Q(center__isnull=True) | Q(center_id__in=editable)
             )
         return kwargs
 

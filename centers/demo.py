@@ -43,6 +43,75 @@ RULES = {
     "walk_in": (False, False, 30, 30, 120, 14, 60, 120),
 }
 
+# How each kind of space is used: buffers for setting up and tidying, check-in (and when an
+# unclaimed booking is released: 0 keeps it until its end), limits per member and per team,
+# door codes. A space entry's "rule_overrides" changes single values.
+USE_RULES = {
+    "meeting": {
+        "buffer_before_minutes": 0,
+        "buffer_after_minutes": 15,
+        "requires_check_in": True,
+        "check_in_opens_minutes": 15,
+        "release_after_minutes": 30,
+        "max_active_per_member": 2,
+        "max_active_per_team": 5,
+        "weekly_quota_minutes": None,
+        "uses_access_codes": False,
+        "venue_code": "",
+    },
+    # Stages and halls: set-up before and clearing after; staff are there, so an audience that
+    # does not come is noticed at the end rather than released early.
+    "approval": {
+        "buffer_before_minutes": 30,
+        "buffer_after_minutes": 30,
+        "requires_check_in": True,
+        "check_in_opens_minutes": 30,
+        "release_after_minutes": 0,
+        "max_active_per_member": 1,
+        "max_active_per_team": 4,
+        "weekly_quota_minutes": None,
+        "uses_access_codes": False,
+        "venue_code": "",
+    },
+    "self_service": {
+        "buffer_before_minutes": 0,
+        "buffer_after_minutes": 0,
+        "requires_check_in": True,
+        "check_in_opens_minutes": 10,
+        "release_after_minutes": 15,
+        "max_active_per_member": 2,
+        "max_active_per_team": 2,
+        "weekly_quota_minutes": None,
+        "uses_access_codes": False,
+        "venue_code": "",
+    },
+    # Machines need no proof of showing up; the laundry door opens with the booking's code.
+    "laundry": {
+        "buffer_before_minutes": 0,
+        "buffer_after_minutes": 0,
+        "requires_check_in": False,
+        "check_in_opens_minutes": 15,
+        "release_after_minutes": 0,
+        "max_active_per_member": 2,
+        "max_active_per_team": 2,
+        "weekly_quota_minutes": 360,
+        "uses_access_codes": True,
+        "venue_code": "",
+    },
+    "walk_in": {
+        "buffer_before_minutes": 0,
+        "buffer_after_minutes": 0,
+        "requires_check_in": False,
+        "check_in_opens_minutes": 15,
+        "release_after_minutes": 15,
+        "max_active_per_member": 2,
+        "max_active_per_team": 5,
+        "weekly_quota_minutes": None,
+        "uses_access_codes": False,
+        "venue_code": "",
+    },
+}
+
 CENTERS = [
     {
         "name": "静安寺街道社区党群服务中心",
@@ -345,6 +414,13 @@ CENTERS = [
                         "rules": "self_service",
                         "hours": ALL_DAY,
                         "eligibility_note": "实名认证后通过小程序获取随机密码进入",
+                        # The random door code of the report; members check in themselves
+                        # with the code on the table (24 hours, no staff at night).
+                        "rule_overrides": {
+                            "uses_access_codes": True,
+                            "venue_code": "246810",
+                            "weekly_quota_minutes": 20 * 60,
+                        },
                         "equipment": "六边形大桌\n黑板",
                         "description": "“沪漂自习室”：两面环窗，中间一张六边形的桌子可容纳10余人"
                         "同时学习，24小时全天候服务。",
@@ -521,7 +597,7 @@ def _rule_values(name: str) -> dict:
         "max_days_ahead": ahead,
         "min_notice_minutes": notice,
         "cancel_deadline_minutes": cancel,
-    }
+    } | USE_RULES[name]
 
 
 def _load_center(data: dict, parent: Center | None) -> Center:
@@ -541,7 +617,8 @@ def _load_center(data: dict, parent: Center | None) -> Center:
     sync_set(OpeningException, {"center": center, "space": None}, data.get("exceptions", []))
     for space_data in data.get("spaces", []):
         values = {f: space_data.get(f, _SPACE_DEFAULTS.get(f)) for f in _SPACE_FIELDS}
-        values |= _rule_values(space_data["rules"]) | {"is_active": True}
+        values |= _rule_values(space_data["rules"]) | space_data.get("rule_overrides", {})
+        values |= {"is_active": True}
         space = sync(Space, {"center": center, "name": space_data["name"]}, values)
         sync_set(OpeningRule, {"center": None, "space": space}, space_data.get("hours", []))
         sync_set(

@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
@@ -7,6 +8,9 @@ from core.views import page_not_found
 
 admin.site.site_header = settings.ADMIN_SITE_HEADER
 admin.site.site_title = settings.ADMIN_SITE_HEADER
+# Staff log in through allauth's login page, with its limits on failed attempts; the admin's own
+# form would let anyone guess passwords without limit. Must be set before admin.site.urls.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -19,6 +23,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     # Anything else under /api/ is a JSON 404, also with DEBUG on (no HTML debug page).
     re_path(r"^api/", page_not_found),
+    path("me/", include("members.urls")),
     path("", include("centers.urls")),
 ]
 

@@ -1,12 +1,17 @@
-"""Demo accounts, printed by ``loaddemo`` so a newcomer can log in at once."""
+"""Demo accounts, printed by ``loaddemo`` so a newcomer can log in at once, and the demo
+resident's community life: eligibility rules on spaces, teams, volunteer hours and points."""
 
 from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
-from centers.models import Center, StaffAssignment
+from centers.models import Center, Space, StaffAssignment
 from core.demo import sync
-from members.models import User
+from members.models import EligibilityRule, Team, TeamMembership, User, VolunteerRecord
+from members.services.volunteering import volunteer_record_create, volunteer_record_review
 
 
 @dataclass(frozen=True)
@@ -38,5 +43,87 @@ def load_accounts() -> list[DemoLogin]:
     staff = _user(STAFF, is_staff=True, is_superuser=False, first_name="静安寺工作人员")
     center = Center.objects.get(name="静安寺街道社区党群服务中心")
     sync(StaffAssignment, {"user": staff, "center": center}, {"role": StaffAssignment.Role.MANAGER})
-    _user(RESIDENT, is_staff=False, is_superuser=False, first_name="张阿姨")
+    resident = _user(
+        RESIDENT,
+        is_staff=False,
+        is_superuser=False,
+        first_name="张阿姨",
+        # Not verified: the demo has no real-looking ID number. 68 in 2026: the 60+ meal card.
+        birth_date=date(1958, 3, 12),
+        neighbourhood="丽湖居民区",
+    )
+    _load_rules()
+    _load_teams(resident)
+    _load_points(resident, reviewer=staff, center=center)
     return [ADMIN, STAFF, RESIDENT]
+
+
+_NO_CONDITIONS = {
+    "min_age": None,
+    "max_age": None,
+    "verified_only": False,
+    "neighbourhoods": "",
+    "team": None,
+}
+
+
+def _shared_rule(name: str, **conditions: object) -> EligibilityRule:
+    return sync(EligibilityRule, {"center": None, "name": name}, _NO_CONDITIONS | conditions)
+
+
+def _load_rules() -> None:
+    verified = _shared_rule("仅限实名认证居民", verified_only=True)
+    # For the canteen's meal card (助餐卡), a program: the canteen itself is open to everyone.
+    # 80+ using services free is not a rule but the program's price (FREE_SERVICES_AGE).
+    _shared_rule("60岁及以上", min_age=60)
+    for center_name, space_name in [
+        ("友谊路街道社区党群服务中心", "谊家直播间"),
+        ("长征镇丽湖居民区党群服务站", "阅心书斋"),
+    ]:
+        space = Space.objects.get(center__name=center_name, name=space_name)
+        sync(Space, {"pk": space.pk}, {"eligibility": verified})
+
+
+TEAMS = [
+    {
+        "name": "友谊路合唱团",
+        "kind": Team.Kind.TEAM,
+        "description": "演示数据：中心招募的40支团队之一，每周在百姓舞台排练。",
+    },
+    {
+        "name": "友谊路社区达人",
+        "kind": Team.Kind.TALENT,
+        "description": "演示数据：中心招募的社区达人，在共享餐厅开设烘焙课、在国学讲堂教剪纸。",
+    },
+]
+
+
+def _load_teams(resident: User) -> None:
+    center = Center.objects.get(name="友谊路街道社区党群服务中心")
+    for data in TEAMS:
+        values = {"kind": data["kind"], "description": data["description"], "is_active": True}
+        team = sync(Team, {"center": center, "name": data["name"]}, values | {"leader": resident})
+        sync(TeamMembership, {"team": team, "member": resident}, {})
+
+
+def _load_points(resident: User, *, reviewer: User, center: Center) -> None:
+    """Points earned the way residents earn them, the first time only: a later run must not
+    grant them again (nor undo what the demo staff did with the pending hours)."""
+    if VolunteerRecord.objects.filter(member=resident).exists():
+        return
+    today = timezone.localdate(timezone=center.tz)
+    approved = volunteer_record_create(
+        member=resident,
+        center=center,
+        day=today - timedelta(days=7),
+        hours=Decimal("3"),
+        description="社区图书馆图书整理（演示数据）",
+    )
+    volunteer_record_review(record=approved, by=reviewer, approve=True)
+    volunteer_record_create(
+        member=resident,
+        center=center,
+        day=today - timedelta(days=1),
+        hours=Decimal("2"),
+        description="同心荟社区食堂助餐志愿服务（演示数据，待审核）",
+    )

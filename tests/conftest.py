@@ -20,3 +20,12 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 @pytest.fixture
 def api() -> APIClient:
     return APIClient()
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> None:
+    """Rate limits (allauth's failed-login counts, DRF throttles) live in the cache: every test
+    starts from zero, whatever the tests before it did."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -2,8 +2,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bookings import errors
 from bookings.models import Booking, BookingSeries
 from bookings.services.create import booking_create
 from bookings.services.lifecycle import booking_cancel
@@ -91,15 +93,19 @@ def booking_series_create(
     return result
 
 
-def booking_series_cancel(*, series: BookingSeries, by: User, reason: str = "") -> list[Booking]:
-    """Cancel every future booking of the series that still holds time."""
+def booking_series_cancel(
+    *, series: BookingSeries, by: User, reason: str = "", now: datetime | None = None
+) -> list[Booking]:
+    """Cancel every future booking of the series that still holds time. A booking under way
+    stays; a missing reason or permission fails the whole call (nothing is cancelled)."""
+    now = now or timezone.now()
     cancelled = []
     with transaction.atomic():
-        for booking in series.bookings.filter(status__in=Booking.HOLDING).select_related(
-            "space__center", "member"
-        ):
+        for booking in series.bookings.filter(
+            status__in=Booking.HOLDING, start__gt=now
+        ).select_related("space__center", "member"):
             try:
-                cancelled.append(booking_cancel(booking=booking, by=by, reason=reason))
-            except LinliError:
-                continue  # already over or past its deadline: leave it
+                cancelled.append(booking_cancel(booking=booking, by=by, reason=reason, now=now))
+            except (errors.CancelDeadlinePassed, errors.NotCancellable):
+                continue  # the leader's own booking past its deadline, or just moved: leave it
     return cancelled

@@ -102,9 +102,64 @@ LOGIN_REDIRECT_URL = "/"
 HEADLESS_CLIENTS = ("app",)
 HEADLESS_ONLY = False
 
+ACCOUNT_ADAPTER = "members.adapter.AccountAdapter"
+ACCOUNT_FORMS = {
+    "login": "members.account_forms.LoginForm",
+    "signup": "members.account_forms.SignupForm",
+    "request_login_code": "members.account_forms.RequestLoginCodeForm",
+    "confirm_login_code": "members.account_forms.ConfirmLoginCodeForm",
+    "verify_phone": "members.account_forms.VerifyPhoneForm",
+}
+ACCOUNT_LOGIN_METHODS = {"phone", "email"}
+# A resident signs up with a mobile number or with an email address (or both), plus a password.
+# allauth can only make each of phone and email required or optional, not "one of the two": both
+# are optional here and members.signup.PhoneOrEmailSignupForm, the base of the web and the app
+# signup forms, requires one. Making the phone required instead would also block every login
+# (web, app and admin) of members without a phone, such as staff and email-only members:
+# allauth's phone verification stage turns those away when the phone is a required field.
+ACCOUNT_SIGNUP_FIELDS = ["phone", "email", "password1*", "password2*"]
+ACCOUNT_SIGNUP_FORM_CLASS = "members.signup.PhoneOrEmailSignupForm"
+# allauth warns that no login method is required at signup; the form above sees to it.
+SILENCED_SYSTEM_CHECKS = ["account.W001"]
+# A phone number counts only once an SMS code proved it: login codes are sent to it.
+ACCOUNT_PHONE_VERIFICATION_ENABLED = True
+# Email is optional: a link to confirm it is sent, but nobody is kept out until they click it
+# (many older residents rarely read email). The price: signing up with an email address that is
+# taken says so, since allauth can hide that only when confirming is mandatory. Login, login
+# codes, password reset and signup by phone never tell whether an account exists.
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_UNIQUE_EMAIL = True
+# Log in with a code by SMS (or by email) instead of a password.
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+# Six digits: easy to read out of a text message and to type on a phone keypad.
+ALLAUTH_USER_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
+# allauth's 3 minutes for a login code is short for someone switching between the messages app
+# and the browser; each code still allows only 3 tries, so guessing gets no easier.
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 10 * 60
+ACCOUNT_PHONE_VERIFICATION_TIMEOUT = 10 * 60
+# Forgotten password: a code by email, typed in where it was asked for. It works the same on the
+# web and in the app (no link to open), also inside WeChat's browser. Members without an email
+# log in with an SMS code instead.
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = True
+ACCOUNT_PASSWORD_RESET_BY_CODE_TIMEOUT = 10 * 60
+# Answers that do not depend on whether an account exists (but see email signup above).
+ACCOUNT_PREVENT_ENUMERATION = True
+# Failed logins (web, app and, through allauth's login page, the admin): 10 a minute from one IP
+# address, 5 in 5 minutes for one account (phone number or email). Counted in the cache, so
+# production needs the shared Redis cache. allauth's other limits keep their defaults.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Proxies in front of the app that append to X-Forwarded-For; with the default 0, behind a proxy
+# every request seems to come from the proxy and the per-IP limits hit everybody together.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("NUM_PROXIES", default=0)
+# Changing the password keeps this device logged in; Django's session hash still logs out every
+# other browser and app token. Being thrown out right after the change only confuses people.
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "邻里 Linli · "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="https")
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "members.passwords.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -159,7 +214,7 @@ WECHAT_TIMEOUT_SECONDS = env.float("WECHAT_TIMEOUT_SECONDS", default=5.0)
 # --- API ------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "allauth.headless.contrib.rest_framework.authentication.XSessionTokenAuthentication",
+        "core.authentication.SessionTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
@@ -168,6 +223,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "core.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Per client address (core.throttles.ScopedIPRateThrottle); WeChat itself limits how often
+    # an app may call jscode2session, so one client must not spend that budget for everyone.
+    "DEFAULT_THROTTLE_RATES": {"wechat_login": "30/min"},
+    # Reverse proxies in front of the app: 0 trusts no X-Forwarded-For (a client could forge
+    # it to escape the rate limits); with nginx in front, 1.
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "NON_FIELD_ERRORS_KEY": "non_field_errors",
@@ -188,6 +249,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CenterKindEnum": "centers.models.Center.Kind",
         "SpaceKindEnum": "centers.models.Space.Kind",
+        "BookingStatusEnum": "bookings.models.Booking.Status",
     },
 }
 
@@ -199,7 +261,12 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # httpx logs every request's full URL at INFO, query string included: for WeChat's
+        # jscode2session that is the app secret and the member's login code.
+        "httpx": {"level": "WARNING"},
+    },
 }
 
 ADMIN_SITE_HEADER = _("Linli staff")

@@ -21,3 +21,5 @@ def _dev_key(purpose: str) -> str:
 
 ID_NUMBER_KEYS = ID_NUMBER_KEYS or [_dev_key("id-number")]  # noqa: F405
 ID_NUMBER_HMAC_KEY = ID_NUMBER_HMAC_KEY or _dev_key("id-number-hmac")  # noqa: F405
+
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"  # runserver has no TLS

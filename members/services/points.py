@@ -56,7 +56,9 @@ def _change(
                 kind=kind,
                 delta=delta,
                 balance_after=balance.get(),
-                reason=reason,
+                # Reasons built from members' words (a volunteer record's description) may run
+                # past the column, which PostgreSQL would refuse.
+                reason=reason[: PointsEntry._meta.get_field("reason").max_length],
                 center=center,
                 created_by=by,
                 **cause_fields,

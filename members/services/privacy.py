@@ -5,6 +5,7 @@ history and counts stay right) but nothing in it identifies the person any more.
 """
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -14,8 +15,14 @@ from members.models import User
 
 logger = logging.getLogger(__name__)
 
+EXPORT_FILENAME = "linli-export.json"
+
 # Other apps add their part of the export here: (key, function(member) -> JSON-able value).
 EXPORT_SECTIONS: list[tuple[str, Any]] = []
+# ... and clear what identifies the member in their own rows (a booking's purpose, a
+# registration's note) while keeping the rows: function(member) -> None, run inside
+# member_delete's transaction.
+ANONYMIZERS: list[Callable[[User], None]] = []
 
 
 def export_section(key: str):
@@ -24,6 +31,11 @@ def export_section(key: str):
         return fn
 
     return register
+
+
+def anonymizer(fn: Callable[[User], None]) -> Callable[[User], None]:
+    ANONYMIZERS.append(fn)
+    return fn
 
 
 def member_export(member: User) -> dict[str, Any]:
@@ -120,6 +132,8 @@ def member_delete(*, member: User) -> User:
         user.wechat_accounts.all().delete()
         user.team_memberships.all().delete()
         user.staff_assignments.all().delete()
+        for anonymize in ANONYMIZERS:
+            anonymize(user)
         # No session survives: the unusable password changes the session auth hash that Django
         # checks on every request (browser sessions and app tokens alike), and is_active=False
         # stops the auth backend.

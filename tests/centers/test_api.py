@@ -612,8 +612,23 @@ class TestSchema:
         schema = response.json()
         assert schema["openapi"].startswith(("3.0.", "3.1."))
         assert not schema["openapi"].startswith("3.2")
-        for path in ("/api/v1/centers/", "/api/v1/centers/{id}/", "/api/v1/spaces/"):
+        for path in (
+            "/api/v1/centers/",
+            "/api/v1/centers/{id}/",
+            "/api/v1/spaces/",
+            "/api/v1/spaces/{id}/availability/",
+            "/api/v1/centers/{id}/availability/",
+            "/api/v1/bookings/",
+            "/api/v1/bookings/{id}/",
+            "/api/v1/bookings/{id}/ics/",
+        ):
             assert "get" in schema["paths"][path]
+        for path in (
+            "/api/v1/bookings/",
+            "/api/v1/bookings/{id}/cancel/",
+            "/api/v1/bookings/{id}/check-in/",
+        ):
+            assert "post" in schema["paths"][path]
 
     def test_schema_documents_the_filters_and_pagination(self, api):
         schema = api.get("/api/schema/", {"format": "json"}).json()

@@ -13,16 +13,39 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from bookings.models import Booking, BookingEvent, BookingSeries, SpaceHold
 from centers import weekdays
 from centers.models import Center, OpeningException, OpeningRule, Space, StaffAssignment
 from centers.selectors import space_hours
-from members.models import User
+from members.models import (
+    EligibilityRule,
+    PointsEntry,
+    Team,
+    TeamMembership,
+    User,
+    VolunteerRecord,
+)
+from members.services.eligibility import eligibility_describe
 
 pytestmark = pytest.mark.django_db
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 FIRST_RUN = datetime(2026, 5, 18, 9, 0, tzinfo=SHANGHAI)
-MODELS = [Center, Space, OpeningRule, OpeningException, StaffAssignment, User]
+MODELS = [
+    Center,
+    Space,
+    OpeningRule,
+    OpeningException,
+    StaffAssignment,
+    User,
+    EligibilityRule,
+    Team,
+    TeamMembership,
+    VolunteerRecord,
+    PointsEntry,
+]
+# The demo's bookings and what they leave behind (bookings.demo).
+MODELS += [Booking, BookingEvent, BookingSeries, SpaceHold]
 WRITES = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 MON_THU = weekdays.to_mask([0, 1, 2, 3])
 FRI_SUN = weekdays.to_mask([4, 5, 6])
@@ -88,6 +111,11 @@ def test_rerun_restores_what_staff_changed(loaded: str) -> None:
     OpeningRule.objects.create(space=space("市民健身驿站"), opens=time(6), closes=time(7))
     OpeningException.objects.filter(space__name="社区图书馆").delete()
     StaffAssignment.objects.filter(user__username="staff").update(role="viewer")
+    EligibilityRule.objects.filter(name="仅限实名认证居民").update(verified_only=False, min_age=3)
+    Space.objects.filter(name="谊家直播间").update(eligibility=None)
+    Team.objects.filter(name="友谊路合唱团").update(is_active=False, description="")
+    TeamMembership.objects.filter(team__name="友谊路社区达人").delete()
+    User.objects.filter(username="resident").update(neighbourhood="", birth_date=None)
     staff = User.objects.get(username="staff")
     staff.set_password("someone-changed-it")
     staff.is_staff = False
@@ -99,7 +127,7 @@ def test_rerun_restores_what_staff_changed(loaded: str) -> None:
     def content(snap: dict[str, list[dict]]) -> dict[str, list]:
         """The snapshot without what a restore legitimately renews: ids of re-created hours,
         timestamps and the password salt."""
-        skip = {"id", "created", "updated", "password", "last_login"}
+        skip = {"id", "created", "updated", "joined", "password", "last_login"}
         result = {}
         for name, rows in snap.items():
             cleaned = [{k: v for k, v in row.items() if k not in skip} for row in rows]
@@ -270,3 +298,133 @@ def test_demo_logins_have_their_roles(loaded: str) -> None:
 
     assert resident.get("/admin/").status_code == 302
     assert not User.objects.get(username="resident").is_staff
+
+
+# --- The resident's community life ---------------------------------------------------------------
+
+
+def test_rules_on_the_spaces_that_need_them(loaded: str) -> None:
+    verified = EligibilityRule.objects.get(name="仅限实名认证居民")
+    sixty = EligibilityRule.objects.get(name="60岁及以上")
+
+    assert (verified.center, verified.verified_only, verified.min_age) == (None, True, None)
+    assert (sixty.center, sixty.min_age, sixty.verified_only) == (None, 60, False)
+    assert eligibility_describe(verified) == "仅限实名认证居民"
+    assert space("谊家直播间").eligibility == verified
+    assert space("阅心书斋").eligibility == verified
+    assert space("同心荟社区食堂").eligibility is None  # open to everyone; the meal card is 60+
+
+
+def test_the_resident_leads_a_choir_and_a_talent_group(loaded: str) -> None:
+    resident = User.objects.get(username="resident")
+    teams = {t.name: t for t in Team.objects.select_related("center", "leader")}
+
+    choir, talents = teams["友谊路合唱团"], teams["友谊路社区达人"]
+    assert (choir.kind, talents.kind) == (Team.Kind.TEAM, Team.Kind.TALENT)
+    for team in (choir, talents):
+        assert team.center.name == "友谊路街道社区党群服务中心"
+        assert team.leader == resident and team.is_active
+        assert list(team.members.all()) == [resident]
+
+
+def test_the_resident_has_a_profile_and_earned_points_once(loaded: str) -> None:
+    resident = User.objects.get(username="resident")
+
+    assert (resident.neighbourhood, resident.birth_date) == ("丽湖居民区", date(1958, 3, 12))
+    assert not resident.is_verified and resident.id_number_encrypted == ""
+    entries = list(PointsEntry.objects.filter(member=resident))
+    assert [(e.kind, e.delta, e.created_by.username) for e in entries] == [
+        (PointsEntry.Kind.VOLUNTEER, 30, "staff")
+    ]
+    assert resident.points_balance == 30
+    statuses = sorted(
+        VolunteerRecord.objects.filter(member=resident).values_list("status", flat=True)
+    )
+    assert statuses == [VolunteerRecord.Status.APPROVED, VolunteerRecord.Status.PENDING]
+
+    # The demo staff approves the pending hours; a later run neither undoes nor repeats anything.
+    pending = VolunteerRecord.objects.get(member=resident, status=VolunteerRecord.Status.PENDING)
+    VolunteerRecord.objects.filter(pk=pending.pk).update(status=VolunteerRecord.Status.REJECTED)
+    loaddemo()
+    resident.refresh_from_db()
+    assert resident.points_balance == 30
+    assert PointsEntry.objects.filter(member=resident).count() == 1
+    assert VolunteerRecord.objects.filter(member=resident).count() == 2
+    assert VolunteerRecord.objects.get(pk=pending.pk).status == VolunteerRecord.Status.REJECTED
+
+
+# --- Bookings ------------------------------------------------------------------------------------
+
+
+def test_demo_space_rules_fit_the_reports(loaded: str) -> None:
+    study, washers, dryers = (
+        space("阅心书斋"),
+        space("公共洗衣房·洗衣机"),
+        space("公共洗衣房·烘干机"),
+    )
+    for self_service in (study, washers, dryers):
+        assert self_service.bookable and not self_service.requires_approval
+        assert self_service.uses_access_codes  # the random door code of the report
+    assert study.requires_check_in and study.venue_code  # members check in at the table
+    assert not washers.requires_check_in
+    for hall in (space("百姓舞台"), space("学习讲堂")):
+        assert hall.requires_approval
+        assert hall.buffer_before_minutes == hall.buffer_after_minutes == 30
+    assert space("谊家直播间").eligibility.verified_only
+    assert not space("同心荟社区食堂").bookable
+
+
+def test_demo_bookings_tell_a_few_weeks(loaded: str) -> None:
+    bookings = list(Booking.objects.select_related("member", "space__center"))
+    past = [b for b in bookings if b.end <= FIRST_RUN]
+    upcoming = [b for b in bookings if b.start > FIRST_RUN]
+    Status = Booking.Status
+
+    assert len(past) + len(upcoming) == len(bookings)
+    assert {b.status for b in past} == {Status.COMPLETED, Status.CANCELLED, Status.NO_SHOW}
+    assert {b.status for b in upcoming} == {
+        Status.CONFIRMED,
+        Status.PENDING,
+        Status.CANCELLED,
+        Status.REJECTED,
+    }
+    assert {b.member.username for b in bookings} == {"resident", "resident_li", "resident_wang"}
+    assert min(b.start for b in bookings) < FIRST_RUN - timedelta(weeks=2)
+    assert max(b.start for b in bookings) > FIRST_RUN + timedelta(weeks=2)
+    series = BookingSeries.objects.get()
+    assert series.team.name == "友谊路合唱团"
+    assert [b.status for b in series.bookings.all()] == [Status.CONFIRMED] * 3
+    assert len({b.start.astimezone(SHANGHAI).weekday() for b in series.bookings.all()}) == 1
+    for booking in bookings:
+        booking.full_clean()
+
+
+def test_demo_bookings_hold_their_time_and_keep_their_trail(loaded: str) -> None:
+    for booking in Booking.objects.select_related("space"):
+        assert SpaceHold.objects.filter(booking=booking).count() == int(booking.holds_time)
+        trail = list(booking.events.order_by("at", "id"))
+        assert (trail[0].action, trail[-1].to_status) == ("create", booking.status)
+        assert all(event.at <= FIRST_RUN for event in trail)
+        if booking.holds_time:
+            assert bool(booking.access_code) == booking.space.uses_access_codes
+    no_show = Booking.objects.get(status=Booking.Status.NO_SHOW)
+    assert no_show.member.no_shows.count() == 1
+
+
+def test_demo_staff_find_a_booking_to_approve(loaded: str) -> None:
+    staff = Client()
+    staff.force_login(User.objects.get(username="staff"))
+
+    with time_machine.travel(FIRST_RUN, tick=False):
+        listed = staff.get("/admin/bookings/booking/").context["cl"].result_list
+        pending = [b for b in listed if b.status == Booking.Status.PENDING]
+        assert {b.space.center.name for b in listed} == {"静安寺街道社区党群服务中心"}
+        assert [b.space.name for b in pending] == ["智慧党建教室"]
+
+        staff.post(
+            "/admin/bookings/booking/",
+            {"action": "approve", "_selected_action": [pending[0].pk], "index": 0},
+        )
+
+    pending[0].refresh_from_db()
+    assert pending[0].status == Booking.Status.CONFIRMED

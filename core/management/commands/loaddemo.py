@@ -1,17 +1,20 @@
 from django.core.management.base import BaseCommand
 
+from bookings.demo import load_bookings
 from centers.demo import load_places
 from members.demo import load_accounts
 
 
 class Command(BaseCommand):
     help = (
-        "Load the demo centers, spaces, hours and accounts. Safe to run again: it changes nothing."
+        "Load the demo centers, spaces, hours, accounts and bookings. Safe to run again: it "
+        "changes nothing."
     )
 
     def handle(self, *args: object, **options: object) -> None:
         centers = load_places()
         logins = load_accounts()
+        load_bookings()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(centers)} centers."))
         for login in logins:
             self.stdout.write(

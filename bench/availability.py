@@ -1,0 +1,159 @@
+"""Availability for a whole center: 30 bookable spaces (1 to 10 units, some with buffers),
+open 8:30–20:30 on a 30-minute grid, 10,000 bookings over the 14 days asked for. Times the
+selector (``bookings.selectors.availability``) and, when it exists, the center availability API
+(``/api/v1/centers/{id}/availability/``). Prints median and p99 time and the number of queries.
+
+    .venv/bin/python bench/availability.py            # SQLite
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench \
+        .venv/bin/python bench/availability.py        # PostgreSQL
+
+Bookings and their holds are inserted in bulk (the booking service would take minutes for
+10,000); they are laid out so that no two holds of a unit overlap, as the service guarantees.
+"""
+
+import random
+import warnings
+from datetime import date, datetime, time, timedelta
+
+from _setup import measure, setup_django
+
+SPACES = 30
+DAYS = 14
+BOOKINGS = 10_000
+RUNS = 100
+UNITS = [1, 1, 2, 4, 6, 10]  # meeting rooms, a pair of studios, kitchens, washers, study seats
+
+
+def layout(spaces: list, first: date, tz) -> list[tuple]:
+    """(space, unit, start, end) for BOOKINGS bookings: per unit and day, bookings of 30 to 120
+    minutes with random gaps (wide enough for the space's buffers), picked at random from a
+    fuller schedule so the days are unevenly busy."""
+    rng = random.Random(2026)
+    slot = timedelta(minutes=30)
+    candidates = []
+    for space in spaces:
+        min_gap = 1 if space.buffer_before_minutes or space.buffer_after_minutes else 0
+        for unit in range(1, space.units + 1):
+            for offset in range(DAYS):
+                day = first + timedelta(days=offset)
+                t = datetime.combine(day, time(8, 30), tzinfo=tz)
+                closes = datetime.combine(day, time(20, 30), tzinfo=tz)
+                while True:
+                    t += slot * rng.randint(min_gap, 2)
+                    end = t + slot * rng.randint(1, 4)
+                    if end > closes:
+                        break
+                    candidates.append((space, unit, t, end))
+                    t = end
+    return rng.sample(candidates, BOOKINGS)
+
+
+def main() -> None:
+    vendor = setup_django()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+    from django.urls import NoReverseMatch, reverse
+    from django.utils import timezone
+
+    from bookings.models import Booking, SpaceHold
+    from bookings.selectors import availability
+    from centers.models import Center, OpeningRule, Space
+    from members.models import User
+
+    center = Center.objects.create(name="基准中心", district="静安区", address="基准路1号")
+    OpeningRule.objects.create(center=center, opens=time(8, 30), closes=time(20, 30))
+    for n in range(SPACES):
+        buffered = n % 3 == 0
+        Space.objects.create(
+            center=center,
+            name=f"场地{n}",
+            capacity=10,
+            units=UNITS[n % len(UNITS)],
+            max_minutes=240,
+            max_days_ahead=DAYS + 7,
+            min_notice_minutes=0,
+            buffer_before_minutes=15 if buffered else 0,
+            buffer_after_minutes=15 if buffered else 0,
+        )
+    spaces = list(Space.objects.select_related("center").order_by("id"))
+    member = User.objects.create(username="bench")
+    first = timezone.localdate(timezone=center.tz) + timedelta(days=1)
+
+    rows = layout(spaces, first, center.tz)
+    bookings = Booking.objects.bulk_create(
+        (
+            Booking(
+                space=space,
+                unit=unit,
+                member=member,
+                start=start,
+                end=end,
+                status=Booking.Status.CONFIRMED,
+                check_in_code=f"{i:08d}",
+                cancel_until=start,
+                created_by=member,
+            )
+            for i, (space, unit, start, end) in enumerate(rows)
+        ),
+        batch_size=1000,
+    )
+    SpaceHold.objects.bulk_create(
+        (
+            SpaceHold(
+                space=b.space,
+                unit=b.unit,
+                start=b.start - timedelta(minutes=b.space.buffer_before_minutes),
+                end=b.end + timedelta(minutes=b.space.buffer_after_minutes),
+                booking=b,
+            )
+            for b in bookings
+        ),
+        batch_size=1000,
+    )
+    units = sum(s.units for s in spaces)
+    print(f"{vendor}: {SPACES} spaces, {units} units, {len(bookings)} bookings over {DAYS} days")
+
+    def selector() -> object:
+        return availability(spaces, first, DAYS)
+
+    report("selector", selector, connection)
+
+    try:
+        url = reverse("center-availability", args=[center.id])
+    except NoReverseMatch:
+        print("api: /api/v1/centers/{id}/availability/ does not exist yet")
+        return
+    setup_test_environment()  # the test client's host name, as in the test suite
+    warnings.filterwarnings("ignore", message="No directory at")  # no collectstatic here
+    client = Client()
+    query = {"start": first.isoformat(), "days": DAYS}
+
+    def api() -> object:
+        response = client.get(url, query)
+        assert response.status_code == 200, response.content[:300]
+        return response
+
+    report("api", api, connection)
+
+
+def report(label: str, fn, connection) -> None:
+    queries = 0
+
+    def count(execute, sql, params, many, context):
+        nonlocal queries
+        queries += 1
+        return execute(sql, params, many, context)
+
+    # Counted by a wrapper: a request resets the connection's query log when it starts.
+    with connection.execute_wrapper(count):
+        fn()
+    figures = measure(fn, runs=RUNS)
+    print(
+        f"  {label}: median {figures['median_ms']:.1f} ms, p99 {figures['p99_ms']:.1f} ms, "
+        f"{queries} queries ({RUNS} runs)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,323 @@
+"""The booking list and page for staff, the actions on bookings and the check-in desk."""
+
+from collections.abc import Callable
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from bookings.admin.common import (
+    ReadOnlyInline,
+    SpaceBoundAdmin,
+    SpaceListFilter,
+    ask_reason,
+    local,
+    redirect_back,
+)
+from bookings.admin.forms import CheckInForm
+from bookings.models import Booking, BookingEvent
+from bookings.services.lifecycle import (
+    booking_approve,
+    booking_cancel,
+    booking_check_in,
+    booking_check_in_by_code,
+    booking_reject,
+)
+from centers.admin_scope import CenterScopedInline
+from centers.permissions import Action, staff_can
+from core.errors import LinliError
+
+Status = Booking.Status
+
+# The actions the services write to the audit trail, in words.
+EVENT_LABELS = {
+    "create": gettext_lazy("booked"),
+    "approve": gettext_lazy("approved"),
+    "reject": gettext_lazy("rejected"),
+    "expire": gettext_lazy("not approved in time"),
+    "cancel": gettext_lazy("cancelled by the member"),
+    "cancel_by_staff": gettext_lazy("cancelled by staff"),
+    "check_in": gettext_lazy("checked in"),
+    "complete": gettext_lazy("completed"),
+    "release": gettext_lazy("released without check-in"),
+    "no_show": gettext_lazy("no-show"),
+}
+
+
+class WhenFilter(admin.SimpleListFilter):
+    """The front desk's usual views: today's bookings, this week's (Monday to Sunday), what is
+    still to come. Days are the admin's local days (Asia/Shanghai)."""
+
+    title = gettext_lazy("when")
+    parameter_name = "when"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [
+            ("today", gettext_lazy("Today")),
+            ("week", gettext_lazy("This week")),
+            ("upcoming", gettext_lazy("Not over yet")),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        today = timezone.localdate()
+        if self.value() == "today":
+            first, last = today, today
+        elif self.value() == "week":
+            first = today - timedelta(days=today.weekday())
+            last = first + timedelta(days=6)
+        elif self.value() == "upcoming":
+            return queryset.filter(end__gt=timezone.now())
+        else:
+            return queryset
+        tz = timezone.get_current_timezone()
+        return queryset.filter(
+            start__gte=datetime.combine(first, time(0), tzinfo=tz),
+            start__lt=datetime.combine(last + timedelta(days=1), time(0), tzinfo=tz),
+        )
+
+
+class BookingEventInline(ReadOnlyInline, CenterScopedInline, admin.TabularInline):
+    """The audit trail of a booking, as written by the services."""
+
+    model = BookingEvent
+    parent_center_field = "space__center_id"
+    fields = ["when", "what", "status_change", "by", "reason"]
+    readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("actor")
+
+    @admin.display(description=gettext_lazy("time"))
+    def when(self, event: BookingEvent) -> str:
+        return local(event.at)
+
+    @admin.display(description=gettext_lazy("action"))
+    def what(self, event: BookingEvent) -> Any:
+        return EVENT_LABELS.get(event.action, event.action)
+
+    @admin.display(description=gettext_lazy("by"))
+    def by(self, event: BookingEvent) -> Any:
+        return event.actor or gettext_lazy("system")
+
+    @admin.display(description=gettext_lazy("status"))
+    def status_change(self, event: BookingEvent) -> str:
+        labels = dict(Status.choices)
+        before = labels.get(event.from_status, event.from_status) or "—"
+        return f"{before} → {labels.get(event.to_status, event.to_status)}"
+
+
+@admin.register(Booking)
+class BookingAdmin(SpaceBoundAdmin):
+    list_display = ["id", "start", "end_time", "space", "member", "team", "status", "attendees"]
+    list_display_links = ["id", "start"]
+    list_filter = [WhenFilter, SpaceListFilter, "status"]
+    list_select_related = ["space__center", "member", "team"]
+    date_hierarchy = "start"
+    search_fields = ["member__username", "member__phone", "=check_in_code"]
+    search_help_text = gettext_lazy("Member's username or phone, or a check-in code.")
+    ordering = ["-start", "-id"]
+    actions = ["approve", "reject", "cancel", "check_in"]
+    inlines = [BookingEventInline]
+    change_list_template = "admin/bookings/booking/change_list.html"
+    fieldsets = [
+        (None, {"fields": ["space", "unit", "member", "team", "series_link", "status"]}),
+        (gettext_lazy("Time"), {"fields": ["start", "end", "cancel_until", "checked_in_at"]}),
+        (
+            gettext_lazy("Details"),
+            {
+                "fields": [
+                    "purpose",
+                    "attendees",
+                    "check_in_code",
+                    "access_code",
+                    "creator",
+                    "created_at",
+                ]
+            },
+        ),
+    ]
+    readonly_fields = ["series_link", "creator", "created_at"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=gettext_lazy("until"), ordering="end")
+    def end_time(self, booking: Booking) -> str:
+        return f"{timezone.localtime(booking.end):%H:%M}"
+
+    @admin.display(description=gettext_lazy("recurring booking"))
+    def series_link(self, booking: Booking) -> Any:
+        if booking.series_id is None:
+            return "—"
+        url = reverse("admin:bookings_bookingseries_change", args=[booking.series_id])
+        return format_html('<a href="{}">{}</a>', url, booking.series)
+
+    # --- Actions: each calls the service, booking by booking ---------------------------------
+
+    def _each(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[Booking],
+        action: Action,
+        perform: Callable[[Booking], object],
+        done: Callable[[int], str],
+    ) -> HttpResponse | None:
+        count = 0
+        for booking in queryset.select_related("space__center", "member"):
+            try:
+                if not staff_can(request.user, action, booking.space.center_id):
+                    raise PermissionDenied
+                perform(booking)
+            except PermissionDenied:
+                self.message_user(
+                    request,
+                    _("%(booking)s: your role at this center does not allow this.")
+                    % {"booking": booking},
+                    messages.ERROR,
+                )
+            except LinliError as error:
+                self.message_user(request, f"{booking}: {error.detail}", messages.ERROR)
+            else:
+                count += 1
+        if count:
+            self.message_user(request, done(count), messages.SUCCESS)
+        return redirect_back(request)
+
+    @admin.action(description=gettext_lazy("Approve"), permissions=["manage_bookings"])
+    def approve(self, request: HttpRequest, queryset: QuerySet[Booking]) -> HttpResponse | None:
+        return self._each(
+            request,
+            queryset,
+            Action.MANAGE_BOOKINGS,
+            lambda b: booking_approve(booking=b, by=request.user),
+            lambda n: ngettext("%(n)d booking approved.", "%(n)d bookings approved.", n) % {"n": n},
+        )
+
+    @admin.action(description=gettext_lazy("Reject…"), permissions=["manage_bookings"])
+    def reject(self, request: HttpRequest, queryset: QuerySet[Booking]) -> HttpResponse | None:
+        reason, page = ask_reason(
+            self,
+            request,
+            queryset.select_related("space__center", "member"),
+            action="reject",
+            title=_("Reject bookings"),
+            button=_("Reject"),
+        )
+        if page is not None:
+            return page
+        return self._each(
+            request,
+            queryset,
+            Action.MANAGE_BOOKINGS,
+            lambda b: booking_reject(booking=b, by=request.user, reason=reason),
+            lambda n: ngettext("%(n)d booking rejected.", "%(n)d bookings rejected.", n) % {"n": n},
+        )
+
+    @admin.action(description=gettext_lazy("Cancel…"), permissions=["manage_bookings"])
+    def cancel(self, request: HttpRequest, queryset: QuerySet[Booking]) -> HttpResponse | None:
+        reason, page = ask_reason(
+            self,
+            request,
+            queryset.select_related("space__center", "member"),
+            action="cancel",
+            title=_("Cancel bookings"),
+            button=_("Cancel the bookings"),
+        )
+        if page is not None:
+            return page
+        return self._each(
+            request,
+            queryset,
+            Action.MANAGE_BOOKINGS,
+            lambda b: booking_cancel(booking=b, by=request.user, reason=reason),
+            lambda n: (
+                ngettext("%(n)d booking cancelled.", "%(n)d bookings cancelled.", n) % {"n": n}
+            ),
+        )
+
+    @admin.action(description=gettext_lazy("Check in"), permissions=["check_in"])
+    def check_in(self, request: HttpRequest, queryset: QuerySet[Booking]) -> HttpResponse | None:
+        return self._each(
+            request,
+            queryset,
+            Action.CHECK_IN,
+            lambda b: booking_check_in(booking=b, by=request.user, code=b.check_in_code),
+            lambda n: (
+                ngettext("%(n)d booking checked in.", "%(n)d bookings checked in.", n) % {"n": n}
+            ),
+        )
+
+    def object_actions(self, request: HttpRequest, booking: Booking) -> list[tuple[str, Any]]:
+        """The actions that make sense for this booking now, as buttons on its page."""
+        now = timezone.now()
+        center_id = booking.space.center_id
+        manage = staff_can(request.user, Action.MANAGE_BOOKINGS, center_id)
+        found = []
+        if manage and booking.status == Status.PENDING:
+            found += ["approve", "reject"]
+        if manage and booking.status in Booking.HOLDING and booking.end > now:
+            found.append("cancel")
+        if (
+            staff_can(request.user, Action.CHECK_IN, center_id)
+            and booking.status == Status.CONFIRMED
+            and booking.end > now
+        ):
+            found.append("check_in")
+        return [(name, getattr(self, name).short_description) for name in found]
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None
+    ) -> HttpResponse:
+        booking = self.get_object(request, object_id)
+        extra = {"object_actions": self.object_actions(request, booking)} if booking else {}
+        return super().change_view(request, object_id, form_url, extra | (extra_context or {}))
+
+    # --- The check-in desk -------------------------------------------------------------------
+
+    def get_urls(self) -> list:
+        check_in = path(
+            "check-in/",
+            self.admin_site.admin_view(self.check_in_view),
+            name="bookings_booking_check_in",
+        )
+        return [check_in, *super().get_urls()]
+
+    def changelist_view(self, request: HttpRequest, extra_context=None) -> HttpResponse:
+        extra = {"can_check_in": self.has_check_in_permission(request)}
+        return super().changelist_view(request, extra | (extra_context or {}))
+
+    def check_in_view(self, request: HttpRequest) -> HttpResponse:
+        """Staff type or scan a member's code; the booking is found among their centers'."""
+        if not self.has_check_in_permission(request):
+            raise PermissionDenied
+        booking = None
+        form = CheckInForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                booking = booking_check_in_by_code(by=request.user, code=form.cleaned_data["code"])
+            except LinliError as error:
+                form.add_error("code", str(error.detail))
+            else:
+                form = CheckInForm()  # ready for the next member
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Check in by code"),
+            "opts": self.opts,
+            "form": form,
+            "booking": booking,
+            "media": self.media,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/bookings/booking/check_in.html", context)

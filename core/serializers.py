@@ -1,0 +1,75 @@
+"""Write serializers that take the contract literally (API.md, "General"): an unknown field or a
+wrong type is a 400 ``invalid``, never silently ignored or coerced.
+
+DRF drops fields it does not know and turns ``5`` into ``"5"`` and ``"yes"`` into ``True``. A
+client that misspells a field or sends the wrong type would then get a 200 and a surprise, so
+every write serializer is a ``StrictSerializer`` and uses the strict fields below.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+UNKNOWN_FIELD = _("Unknown field.")
+READ_ONLY_FIELD = _("This field cannot be changed.")
+
+
+class StrictMixin:
+    """Reject input keys that are not writable fields of the serializer. Names in
+    ``fixed_fields`` (what the matching read serializer shows but nobody may write) get a
+    message that says so instead of "Unknown field."."""
+
+    fixed_fields: frozenset[str] = frozenset()
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            errors: dict[str, list[Any]] = {}
+            for name in data:
+                field = self.fields.get(name)  # type: ignore[attr-defined]
+                if (field is not None and field.read_only) or name in self.fixed_fields:
+                    errors[str(name)] = [READ_ONLY_FIELD]
+                elif field is None:
+                    errors[str(name)] = [UNKNOWN_FIELD]
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)  # type: ignore[misc]
+
+
+class StrictSerializer(StrictMixin, serializers.Serializer):
+    pass
+
+
+class StrictCharField(serializers.CharField):
+    """Text only: a number or a boolean is a wrong type, not text."""
+
+    default_error_messages = {"invalid": _("Enter text.")}
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """JSON ``true`` or ``false`` only, not ``"yes"``, ``1`` or ``"on"``."""
+
+    default_error_messages = {"invalid": _("Must be true or false.")}
+
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            self.fail("invalid")
+        return data
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The one error shape (API.md, "General"), for the schema."""
+
+    code = serializers.CharField(help_text="Stable snake_case code, e.g. invalid, not_found")
+    detail = serializers.CharField(help_text="Message in the request's language")
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="Validation errors by field name (validation errors only)",
+    )
