@@ -34,7 +34,12 @@ from centers.selectors import active_centers, active_spaces, local_today
 from core import idempotency
 from core.fields import AwareDateTimeField
 from core.filters import MAX_ID, StrictBooleanFilter
-from core.serializers import ErrorSerializer, StrictCharField, StrictSerializer
+from core.serializers import (
+    ErrorSerializer,
+    StrictCharField,
+    StrictIntegerField,
+    StrictSerializer,
+)
 from members.errors import NotEligible
 from members.models import Team, User
 from members.selectors import member_teams
@@ -45,21 +50,6 @@ DEFAULT_DAYS = 7
 # such as 0001-01-01 (which would overflow a day earlier) a 400, not a 500.
 START_RANGE = timedelta(days=366)
 MAX_SMALL_INT = 32767
-
-# --- Fields --------------------------------------------------------------------------------------
-
-
-class StrictIntegerField(serializers.IntegerField):
-    """A JSON number without fraction only: not ``"5"``, ``5.0`` or ``true``."""
-
-    # DRF's wording, so that its translations apply.
-    default_error_messages = {"invalid": _("A valid integer is required.")}
-
-    def to_internal_value(self, data: Any) -> int:
-        if isinstance(data, bool) or not isinstance(data, int):
-            self.fail("invalid")
-        return super().to_internal_value(data)
-
 
 # --- Availability --------------------------------------------------------------------------------
 

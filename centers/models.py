@@ -3,6 +3,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_comma_separated_integer_list
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Mod
@@ -59,6 +60,13 @@ class Center(models.Model):
     no_show_limit = models.PositiveSmallIntegerField(_("no-shows before suspension"), default=3)
     no_show_window_days = models.PositiveSmallIntegerField(_("no-show window (days)"), default=90)
     suspension_days = models.PositiveSmallIntegerField(_("suspension (days)"), default=30)
+    reminder_hours = models.CharField(
+        _("reminders (hours before)"),
+        max_length=40,
+        default="24,1",
+        validators=[validate_comma_separated_integer_list],
+        help_text=_("When members are reminded of bookings and sessions, e.g. 24,1."),
+    )
     points_per_volunteer_hour = models.PositiveSmallIntegerField(
         _("points per volunteer hour"), default=10
     )
@@ -96,6 +104,13 @@ class Center(models.Model):
     @cached_property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.time_zone)
+
+    @property
+    def reminder_offsets(self) -> list[int]:
+        return sorted(
+            {int(h) for h in self.reminder_hours.split(",") if h.strip().isdigit() and int(h) > 0},
+            reverse=True,
+        )
 
 
 class Space(models.Model):

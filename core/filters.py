@@ -1,15 +1,21 @@
 """Query-parameter filters with bounds, so that bad input is a 400 and never reaches the database
 as a number it cannot hold."""
 
+from datetime import timedelta
+
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 MAX_ID = 2**63 - 1
 MAX_INT = 2**31 - 1
+# How far from today a date in a query may lie: far enough for any schedule, near enough that
+# turning it into a time (a day before 0001-01-01 or after 9999-12-31) cannot overflow.
+DATE_RANGE = timedelta(days=3653)
 
 
 class IdField(forms.IntegerField):
@@ -56,3 +62,27 @@ class StrictBooleanField(forms.NullBooleanField):
 
 class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
+
+
+class IsoDateField(forms.DateField):
+    """``YYYY-MM-DD`` only (API.md: dates), within ten years of today. Django's own DateField
+    also reads the locale's forms, such as ``11/24/2026``, which the contract does not allow."""
+
+    default_error_messages = {
+        "invalid": _("Enter a date as YYYY-MM-DD."),
+        "out_of_range": _("Choose a date within ten years of today."),
+    }
+
+    def __init__(self, *args, **kwargs):
+        kwargs["input_formats"] = ["%Y-%m-%d"]
+        super().__init__(*args, **kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        today = timezone.localdate()
+        if value is not None and not today - DATE_RANGE <= value <= today + DATE_RANGE:
+            raise ValidationError(self.error_messages["out_of_range"], code="out_of_range")
+
+
+class IsoDateFilter(django_filters.DateFilter):
+    field_class = IsoDateField

@@ -52,6 +52,18 @@ class StrictCharField(serializers.CharField):
         return super().to_internal_value(data)
 
 
+class StrictIntegerField(serializers.IntegerField):
+    """A JSON number without fraction only: not ``"5"``, ``5.0`` or ``true``."""
+
+    # DRF's wording, so that its translations apply.
+    default_error_messages = {"invalid": _("A valid integer is required.")}
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class StrictBooleanField(serializers.BooleanField):
     """JSON ``true`` or ``false`` only, not ``"yes"``, ``1`` or ``"on"``."""
 

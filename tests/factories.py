@@ -196,3 +196,38 @@ def book(space: Space, start, end=None, *, member: User | None = None, **kwargs)
         end=end or start + timedelta(hours=1),
         **kwargs,
     )
+
+
+# --- Service programs (tests/services) -----------------------------------------------------------
+
+
+class ProgramFactory(factory.django.DjangoModelFactory):
+    """Programs have no write service (staff edit them in the admin): first come, first served,
+    free, one person per registration unless a test says otherwise."""
+
+    class Meta:
+        model = "services.Program"
+
+    center = factory.SubFactory(CenterFactory)
+    title = factory.Sequence(lambda n: f"养生讲堂{n}")
+    category = "health"
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    """A session scheduled through ``session_create``, by a manager of the program's center
+    unless ``by`` says who: tomorrow for two hours, ten seats, registration open from now."""
+
+    class Meta:
+        model = "services.Session"
+
+    program = factory.SubFactory(ProgramFactory)
+    start = factory.LazyFunction(lambda: timezone.now() + timedelta(days=1))
+    end = factory.LazyAttribute(lambda o: o.start + timedelta(hours=2))
+    capacity = 10
+    by = factory.LazyAttribute(lambda o: StaffAssignmentFactory(center=o.program.center).user)
+
+    @classmethod
+    def _create(cls, model_class, **kwargs):
+        from services.services.sessions import session_create
+
+        return session_create(**kwargs)

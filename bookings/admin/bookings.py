@@ -176,17 +176,17 @@ class BookingAdmin(SpaceBoundAdmin):
     ) -> HttpResponse | None:
         count = 0
         for booking in queryset.select_related("space__center", "member"):
-            try:
-                if not staff_can(request.user, action, booking.space.center_id):
-                    raise PermissionDenied
-                perform(booking)
-            except PermissionDenied:
+            # The service checks again; asking first gives staff a message in words.
+            if not staff_can(request.user, action, booking.space.center_id):
                 self.message_user(
                     request,
                     _("%(booking)s: your role at this center does not allow this.")
                     % {"booking": booking},
                     messages.ERROR,
                 )
+                continue
+            try:
+                perform(booking)
             except LinliError as error:
                 self.message_user(request, f"{booking}: {error.detail}", messages.ERROR)
             else:

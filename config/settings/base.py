@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -35,6 +36,7 @@ INSTALLED_APPS = [
     "centers",
     "bookings",
     "services",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -168,12 +170,42 @@ AUTH_PASSWORD_VALIDATORS = [
 REDIS_URL = env.str("REDIS_URL", default="")
 CACHES = {"default": env.cache("CACHE_URL", default=REDIS_URL or "locmemcache://")}
 
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
+# Redis in production. Without REDIS_URL the embedded default is kombu's file-system
+# transport under var/, so `scripts/run` still runs a real worker and beat with no servers.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    _queue = BASE_DIR / "var" / "celery"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_queue / "queue"),
+        "data_folder_out": str(_queue / "queue"),
+        "processed_folder": str(_queue / "processed"),
+        "store_processed": False,
+    }
+else:
+    # Fail fast when Redis is down: the outbox keeps the message and the clock sends it later.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_PUBLISH_RETRY = False
 CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "Asia/Shanghai"
+# A task is acknowledged only after it ran, and a worker killed mid-task gives it back.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BEAT_SCHEDULE = {
+    "tick": {"task": "notifications.tasks.tick", "schedule": 60.0},
+    "daily": {
+        "task": "notifications.tasks.daily",
+        "schedule": crontab(hour=8, minute=0),
+    },
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
+
+# WeChat subscribe-message templates per message kind, as JSON:
+# {"booking_confirmed": {"id": "TEMPLATE_ID", "fields": {"thing1": "place", "time2": "when"}}}
+WECHAT_TEMPLATES = env.json("WECHAT_TEMPLATES", default={})
 
 # --- Internationalisation and time ----------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -250,6 +282,12 @@ SPECTACULAR_SETTINGS = {
         "CenterKindEnum": "centers.models.Center.Kind",
         "SpaceKindEnum": "centers.models.Space.Kind",
         "BookingStatusEnum": "bookings.models.Booking.Status",
+        "ProgramCategoryEnum": "services.models.Program.Category",
+        "ProgramKindEnum": "services.models.Program.Kind",
+        "ProgramModeEnum": "services.models.Program.Mode",
+        "SessionStatusEnum": "services.models.Session.Status",
+        "RegistrationStatusEnum": "services.models.Registration.Status",
+        "HomeVisitStatusEnum": "services.models.HomeVisitRequest.Status",
     },
 }
 

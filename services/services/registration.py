@@ -75,13 +75,18 @@ def _check_can_register(session: Session, member: User, party_size: int, now: da
     if program.max_per_member_per_day:
         tz = program.center.tz
         day_start = datetime.combine(session.start.astimezone(tz).date(), datetime.min.time(), tz)
-        same_day = Registration.objects.filter(
-            member=member,
-            session__program=program,
-            status__in=Registration.ACTIVE,
-            session__start__gte=day_start,
-            session__start__lt=day_start + timedelta(days=1),
-        ).count()
+        # This session itself is not counted: registering twice is AlreadyRegistered.
+        same_day = (
+            Registration.objects.filter(
+                member=member,
+                session__program=program,
+                status__in=Registration.ACTIVE,
+                session__start__gte=day_start,
+                session__start__lt=day_start + timedelta(days=1),
+            )
+            .exclude(session=session)
+            .count()
+        )
         if same_day >= program.max_per_member_per_day:
             raise errors.DailyLimitReached()
 
@@ -108,7 +113,7 @@ def session_register(
                 registration.status = Status.ENTERED
                 registration.save()
                 action = "enter_lottery"
-            elif session.seats_left >= party_size:
+            elif session.seats_left >= party_size and not _has_waitlist(session):
                 registration.status = Status.CONFIRMED
                 registration.save()
                 _spend(registration, session)
@@ -128,6 +133,12 @@ def session_register(
         raise errors.AlreadyRegistered() from None
     logger.info("registration %s: %s", registration.pk, registration.status)
     return registration
+
+
+def _has_waitlist(session: Session) -> bool:
+    """Free seats with people still waiting means the first in line needs more seats than are
+    free (offer_next gives seats strictly in order): a newcomer queues behind them."""
+    return Registration.objects.filter(session=session, status=Status.WAITLISTED).exists()
 
 
 def _next_position(session: Session) -> int:

@@ -1,0 +1,119 @@
+"""WeChat subscribe messages (订阅消息) through ``cgi-bin/message/subscribe/send``.
+
+The access token is cached until shortly before it expires and fetched again when WeChat says
+it is invalid. Each message uses up one of the member's one-time consents for its template.
+"""
+
+import logging
+
+import httpx
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import F
+
+from members.models import WeChatAccount
+from notifications.channels import Permanent, Refused
+from notifications.models import Message, WeChatConsent
+from notifications.texts import Rendered, base_kind
+
+logger = logging.getLogger(__name__)
+TOKEN_CACHE_KEY = "wechat:access_token"
+THING_MAX = 20  # WeChat's limit for a `thing` value
+
+
+class TokenInvalid(Exception):
+    pass
+
+
+def template_for(kind: str) -> dict | None:
+    """``WECHAT_TEMPLATES[kind]``: {"id": "...", "fields": {"thing1": "place", "time2": "when"}}."""
+    return settings.WECHAT_TEMPLATES.get(base_kind(kind))
+
+
+def fit(key: str, value: str) -> str:
+    """Make a value fit its WeChat field type (thing ≤ 20 characters, and so on)."""
+    value = " ".join(str(value).split())
+    kind = key.rstrip("0123456789")
+    limits = {"thing": THING_MAX, "phrase": 5, "name": 10, "character_string": 32, "number": 32}
+    limit = limits.get(kind)
+    if limit and len(value) > limit:
+        value = value[: limit - 1] + "…"
+    return value
+
+
+def _client() -> httpx.Client:
+    return httpx.Client(base_url=settings.WECHAT_API_BASE, timeout=settings.WECHAT_TIMEOUT_SECONDS)
+
+
+def access_token(*, refresh: bool = False) -> str:
+    if not refresh:
+        token = cache.get(TOKEN_CACHE_KEY)
+        if token:
+            return token
+    with _client() as client:
+        data = client.get(
+            "/cgi-bin/token",
+            params={
+                "grant_type": "client_credential",
+                "appid": settings.WECHAT_APPID,
+                "secret": settings.WECHAT_SECRET,
+            },
+        ).json()
+    token = data.get("access_token")
+    if not token:
+        raise RuntimeError(f"WeChat token errcode {data.get('errcode')}")
+    ttl = max(int(data.get("expires_in", 7200)) - 300, 60)
+    cache.set(TOKEN_CACHE_KEY, token, ttl)
+    return token
+
+
+def _post(payload: dict, token: str) -> dict:
+    with _client() as client:
+        data = client.post(
+            "/cgi-bin/message/subscribe/send", params={"access_token": token}, json=payload
+        ).json()
+    if data.get("errcode") in (40001, 40014, 42001):
+        raise TokenInvalid()
+    return data
+
+
+def send(message: Message, rendered: Rendered) -> None:
+    template = template_for(message.kind)
+    if template is None or not settings.WECHAT_APPID:
+        raise Refused("no template for this kind")
+    account = WeChatAccount.objects.filter(
+        user=message.recipient, appid=settings.WECHAT_APPID
+    ).first()
+    if account is None:
+        raise Refused("no WeChat account")
+    # Use up one consent; none left means the member has not agreed to this message.
+    used = WeChatConsent.objects.filter(
+        member=message.recipient, template_id=template["id"], remaining__gt=0
+    ).update(remaining=F("remaining") - 1)
+    if not used:
+        raise Refused("no consent left")
+    payload = {
+        "touser": account.openid,
+        "template_id": template["id"],
+        "page": template.get("page", "pages/index/index"),
+        "data": {
+            key: {"value": fit(key, rendered.fields.get(source, ""))}
+            for key, source in template["fields"].items()
+        },
+    }
+    try:
+        data = _post(payload, access_token())
+    except TokenInvalid:
+        data = _post(payload, access_token(refresh=True))
+    errcode = data.get("errcode") or 0
+    if errcode == 0:
+        return
+    if errcode == 43101:
+        raise Refused("43101 user refused")  # consent not there after all: next channel
+    if errcode == 47003:
+        raise Permanent(f"47003 {data.get('errmsg', '')}"[:200])
+    # Give the consent back: the message did not go out and will be retried.
+    WeChatConsent.objects.filter(member=message.recipient, template_id=template["id"]).update(
+        remaining=F("remaining") + 1
+    )
+    raise RuntimeError(f"WeChat errcode {errcode}")

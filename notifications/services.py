@@ -1,0 +1,193 @@
+"""The outbox: write messages with the change that causes them, send them after commit, retry
+with backoff, fall back to the member's next channel, and never send one twice."""
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from members.models import User, WeChatAccount
+from notifications.channels import Permanent, Refused
+from notifications.channels import email as email_channel
+from notifications.channels import sms as sms_channel
+from notifications.channels import wechat as wechat_channel
+from notifications.models import Message
+from notifications.texts import TEXTS, base_kind, render
+
+logger = logging.getLogger(__name__)
+Status = Message.Status
+Channel = Message.Channel
+
+DEFAULT_CHANNELS = [Channel.WECHAT, Channel.SMS, Channel.EMAIL]
+MAX_ATTEMPTS = 5
+STALE_CLAIM = timedelta(minutes=10)
+SENDERS = {
+    Channel.WECHAT: wechat_channel.send,
+    Channel.SMS: sms_channel.send,
+    Channel.EMAIL: email_channel.send,
+}
+# Kinds that may be sent more than once about the same object get a unique suffix.
+REPEATABLE = {"session_changed"}
+
+
+def channels_for(member: User, kind: str) -> list[str]:
+    """The member's channels in order of preference that could carry ``kind`` at all."""
+    preferred = [c for c in (member.notification_channels or DEFAULT_CHANNELS) if c in SENDERS]
+    possible = []
+    for channel in preferred:
+        if channel == Channel.WECHAT:
+            if (
+                wechat_channel.template_for(kind)
+                and WeChatAccount.objects.filter(user=member).exists()
+            ):
+                possible.append(channel)
+        elif (channel == Channel.SMS and member.phone) or (
+            channel == Channel.EMAIL and member.email
+        ):
+            possible.append(channel)
+    return possible
+
+
+def message_enqueue(
+    *,
+    kind: str,
+    recipient: User,
+    about: Any = None,
+    context: dict | None = None,
+    due_at: datetime | None = None,
+    channel: str | None = None,
+) -> Message | None:
+    """Write the message in the caller's transaction (or find the one already written). None
+    when the member has no channel that could carry it."""
+    if base_kind(kind) not in TEXTS:
+        raise ValueError(f"no text for message kind {kind!r}")
+    if base_kind(kind) in REPEATABLE:
+        kind = f"{kind}@{int(timezone.now().timestamp() * 1000)}"
+    if channel is None:
+        options = channels_for(recipient, kind)
+        if not options:
+            logger.info("no channel for %s to member %s", kind, recipient.pk)
+            return None
+        channel = options[0]
+    key = {
+        "recipient": recipient,
+        "kind": kind,
+        "channel": channel,
+        "content_type": ContentType.objects.get_for_model(about) if about is not None else None,
+        "object_id": about.pk if about is not None else None,
+    }
+    try:
+        with transaction.atomic():
+            message, _created = Message.objects.get_or_create(
+                **key, defaults={"context": context or {}, "due_at": due_at or timezone.now()}
+            )
+    except IntegrityError:
+        message = Message.objects.get(**key)
+    return message
+
+
+def _claim(message_id: int, now: datetime) -> Message | None:
+    """Take the message for sending; None if it is not due or someone else has it."""
+    claimed = Message.objects.filter(pk=message_id, status=Status.PENDING, due_at__lte=now).update(
+        status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return None
+    return Message.objects.select_related("recipient").get(pk=message_id)
+
+
+def backoff(attempts: int) -> timedelta:
+    return timedelta(minutes=2 ** (2 * (attempts - 1)))  # 1, 4, 16, 64 minutes
+
+
+def message_send(message_id: int, now: datetime | None = None) -> str:
+    """Send one message if it is due and nobody else is sending it. Returns the new status."""
+    now = now or timezone.now()
+    message = _claim(message_id, now)
+    if message is None:
+        return "skipped"
+    try:
+        rendered = render(message.kind, message.about, message.context, message.recipient.language)
+        SENDERS[message.channel](message, rendered)
+    except Refused as refusal:
+        _finish(message, Status.FELL_BACK, str(refusal))
+        _fall_back(message)
+        return Status.FELL_BACK
+    except Permanent as error:
+        _finish(message, Status.DEAD, str(error))
+        return Status.DEAD
+    except Exception as error:  # a passing failure of the channel: try again later
+        logger.warning("message %s attempt %s failed: %s", message.pk, message.attempts, error)
+        if message.attempts >= MAX_ATTEMPTS:
+            _finish(message, Status.DEAD, repr(error))
+            return Status.DEAD
+        Message.objects.filter(pk=message.pk, status=Status.SENDING).update(
+            status=Status.PENDING,
+            due_at=now + backoff(message.attempts),
+            last_error=repr(error)[:500],
+        )
+        return Status.PENDING
+    _finish(message, Status.SENT, "", sent_at=timezone.now())
+    return Status.SENT
+
+
+def _finish(message: Message, status: str, error: str, **fields: Any) -> None:
+    Message.objects.filter(pk=message.pk, status=Status.SENDING).update(
+        status=status, last_error=error[:500], **fields
+    )
+
+
+def _fall_back(message: Message) -> Message | None:
+    options = channels_for(message.recipient, message.kind)
+    later = (
+        options[options.index(message.channel) + 1 :]
+        if message.channel in options
+        else [c for c in options if c != message.channel]
+    )
+    tried = set(
+        Message.objects.filter(
+            recipient=message.recipient,
+            kind=message.kind,
+            content_type=message.content_type,
+            object_id=message.object_id,
+        ).values_list("channel", flat=True)
+    )
+    for channel in later:
+        if channel not in tried:
+            return message_enqueue(
+                kind=message.kind,
+                recipient=message.recipient,
+                about=message.about,
+                context=message.context,
+                channel=channel,
+            )
+    logger.info("message %s: no channel left", message.pk)
+    return None
+
+
+def messages_due(now: datetime | None = None, limit: int = 500) -> list[int]:
+    now = now or timezone.now()
+    return list(
+        Message.objects.filter(status=Status.PENDING, due_at__lte=now)
+        .order_by("due_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def messages_recover_stale(now: datetime | None = None) -> int:
+    """Messages a worker claimed and never finished (it was killed) go back to the queue."""
+    now = now or timezone.now()
+    return Message.objects.filter(status=Status.SENDING, claimed_at__lt=now - STALE_CLAIM).update(
+        status=Status.PENDING
+    )
+
+
+def message_resend(message: Message) -> None:
+    """Staff give a dead message another round of attempts."""
+    Message.objects.filter(pk=message.pk, status=Status.DEAD).update(
+        status=Status.PENDING, attempts=0, due_at=timezone.now(), last_error=""
+    )
