@@ -5,7 +5,7 @@ API.md names, and core.api turns them into the one error shape. Times leave in t
 zone: rendering runs under ``timezone.override(center.tz)``, which DRF's DateTimeField uses.
 """
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 import django_filters
@@ -107,6 +107,23 @@ def _window(request: Request, center: Center) -> tuple[date, int]:
 AVAILABILITY_ERRORS = {400: ErrorSerializer, 404: ErrorSerializer}
 
 
+def _span(start: datetime, end: datetime, tz: tzinfo) -> dict[str, str]:
+    return {"start": start.astimezone(tz).isoformat(), "end": end.astimezone(tz).isoformat()}
+
+
+def _days_data(days: list, tz: tzinfo) -> list[dict[str, Any]]:
+    """Availability as plain data. The serializers above describe it for the schema; building
+    dicts directly is several times faster for a center's 30 spaces x 14 days."""
+    return [
+        {
+            "date": day.date.isoformat(),
+            "open": [_span(i.start, i.end, tz) for i in day.open],
+            "free": [{**_span(f.start, f.end, tz), "units_free": f.units_free} for f in day.free],
+        }
+        for day in days
+    ]
+
+
 class SpaceAvailabilityView(APIView):
     @extend_schema(
         parameters=[AvailabilityQuerySerializer],
@@ -118,9 +135,9 @@ class SpaceAvailabilityView(APIView):
         space = get_object_or_404(active_spaces(), pk=pk)
         start, days = _window(request, space.center)
         days_by_space = selectors.availability([space], start, days)
-        with timezone.override(space.center.tz):
-            data = SpaceAvailabilitySerializer({"space": space.id, "days": days_by_space[space.id]})
-            return Response(data.data)
+        return Response(
+            {"space": space.id, "days": _days_data(days_by_space[space.id], space.center.tz)}
+        )
 
 
 class CenterAvailabilityView(APIView):
@@ -134,14 +151,15 @@ class CenterAvailabilityView(APIView):
         center = get_object_or_404(active_centers(), pk=pk)
         start, days = _window(request, center)
         spaces = selectors.center_availability(center, start, days)
-        with timezone.override(center.tz):
-            data = CenterAvailabilitySerializer(
-                {
-                    "center": center.id,
-                    "spaces": [{"space": space.id, "days": days} for space, days in spaces],
-                }
-            )
-            return Response(data.data)
+        return Response(
+            {
+                "center": center.id,
+                "spaces": [
+                    {"space": space.id, "days": _days_data(days, space.center.tz)}
+                    for space, days in spaces
+                ],
+            }
+        )
 
 
 # --- Bookings ------------------------------------------------------------------------------------

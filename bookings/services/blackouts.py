@@ -1,6 +1,7 @@
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from bookings import errors
@@ -33,14 +34,13 @@ def blackout_occurrences(start: datetime, end: datetime, until: date | None, tz)
 
 
 def blackout_conflicts(space: Space, occurrences: list) -> list[Booking]:
-    """Bookings that hold time in any of the occurrences (buffers included)."""
-    booking_ids: set[int] = set()
+    """Bookings that hold time in any of the occurrences (buffers included), in one query."""
+    overlaps = Q()
     for s, e in occurrences:
-        booking_ids.update(
-            SpaceHold.objects.filter(
-                space=space, start__lt=e, end__gt=s, booking__isnull=False
-            ).values_list("booking_id", flat=True)
-        )
+        overlaps |= Q(start__lt=e, end__gt=s)
+    booking_ids = SpaceHold.objects.filter(overlaps, space=space, booking__isnull=False).values(
+        "booking_id"
+    )
     return list(Booking.objects.filter(pk__in=booking_ids).select_related("member"))
 
 

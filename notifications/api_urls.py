@@ -1,0 +1,10 @@
+"""Notification endpoints under /api/v1/ (additions to API.md)."""
+
+from django.urls import path
+
+from notifications import api
+
+urlpatterns = [
+    path("me/wechat-consents/", api.WeChatConsentsView.as_view(), name="me-wechat-consents"),
+    path("me/messages/", api.MessagesView.as_view(), name="me-messages"),
+]
