@@ -13,7 +13,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def setup_django() -> str:
+def setup_django(*, shared: bool = False) -> str:
+    """``shared``: other processes (a Celery worker) open the database too, so SQLite's test
+    database is a file rather than in memory."""
     sys.path.insert(0, str(ROOT))
     os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", "sqlite:///bench.sqlite3")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
@@ -21,6 +23,8 @@ def setup_django() -> str:
     from django.db import connection
 
     django.setup()
+    if shared and connection.vendor == "sqlite":
+        connection.settings_dict["TEST"]["NAME"] = str(ROOT / "bench-shared.sqlite3")
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     atexit.register(connection.creation.destroy_test_db, old_name, verbosity=0)
     return connection.vendor

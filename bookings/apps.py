@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class BookingsConfig(AppConfig):
     name = "bookings"
     verbose_name = _("Bookings")
+
+    def ready(self) -> None:
+        # Registers this app's part of a member's data export and account deletion.
+        from bookings import privacy  # noqa: F401

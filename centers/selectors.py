@@ -1,9 +1,10 @@
 """Reads about centers, spaces and their hours that need more than one line of ORM."""
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 
+from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -168,3 +169,18 @@ def staff_roles(user) -> dict[int, str]:
         roles.update(direct)
     user._linli_staff_roles = roles
     return roles
+
+
+def center_staff(center_ids: Iterable[int] | None = None) -> QuerySet:
+    """Active staff members working at any of ``center_ids`` (None: anywhere): assigned to the
+    center itself or, for a station, to its parent center, in any role."""
+    users = get_user_model().objects.filter(
+        is_active=True, is_staff=True, staff_assignments__center__is_active=True
+    )
+    if center_ids is not None:
+        ids = set(center_ids)
+        parents = Center.objects.filter(pk__in=ids, parent__isnull=False).values("parent_id")
+        users = users.filter(
+            Q(staff_assignments__center_id__in=ids) | Q(staff_assignments__center_id__in=parents)
+        )
+    return users.distinct().order_by("username")

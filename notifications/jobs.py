@@ -3,11 +3,13 @@ run twice at once: the outbox's uniqueness writes each message once."""
 
 from datetime import datetime, timedelta
 
-from django.db.models import Count, F, Q
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from bookings.models import Booking
 from centers.models import Center, StaffAssignment
+from notifications.models import Message
 from notifications.services import message_enqueue
 from services.models import Registration
 
@@ -19,27 +21,38 @@ def _offsets() -> list[int]:
     return sorted(hours, reverse=True)
 
 
+def _not_reminded(kind: str, model: type) -> Exists:
+    """No reminder of this kind written yet: the job runs every minute, and each row it
+    looks at again would cost a query."""
+    return ~Exists(
+        Message.objects.filter(
+            content_type=ContentType.objects.get_for_model(model),
+            object_id=OuterRef("pk"),
+            kind=kind,
+        )
+    )
+
+
 def reminders_schedule(now: datetime | None = None) -> int:
     """For each reminder offset h (per center): holding bookings and seated registrations that
     start within h hours and were made before their reminder time."""
     now = now or timezone.now()
     count = 0
     for hours in _offsets():
+        kind = f"reminder_{hours}h"
         window = timedelta(hours=hours)
         bookings = Booking.objects.filter(
-            status__in=[Booking.Status.CONFIRMED],
+            _not_reminded(kind, Booking),
+            status=Booking.Status.CONFIRMED,
             start__gt=now,
             start__lte=now + window,
             created__lte=F("start") - window,
         ).select_related("member", "space__center")
         for booking in bookings:
             if hours in booking.space.center.reminder_offsets:
-                count += bool(
-                    message_enqueue(
-                        kind=f"reminder_{hours}h", recipient=booking.member, about=booking
-                    )
-                )
+                count += bool(message_enqueue(kind=kind, recipient=booking.member, about=booking))
         registrations = Registration.objects.filter(
+            _not_reminded(kind, Registration),
             status=Registration.Status.CONFIRMED,
             session__start__gt=now,
             session__start__lte=now + window,
@@ -48,9 +61,7 @@ def reminders_schedule(now: datetime | None = None) -> int:
         for registration in registrations:
             if hours in registration.session.program.center.reminder_offsets:
                 count += bool(
-                    message_enqueue(
-                        kind=f"reminder_{hours}h", recipient=registration.member, about=registration
-                    )
+                    message_enqueue(kind=kind, recipient=registration.member, about=registration)
                 )
     return count
 

@@ -5,17 +5,21 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from core.errors import Invalid
+from core.notify import dispatch
 from members.models import User, WeChatAccount
 from notifications.channels import Permanent, Refused
 from notifications.channels import email as email_channel
 from notifications.channels import sms as sms_channel
 from notifications.channels import wechat as wechat_channel
-from notifications.models import Message
+from notifications.models import Message, WeChatConsent
 from notifications.texts import TEXTS, base_kind, render
 
 logger = logging.getLogger(__name__)
@@ -30,8 +34,9 @@ SENDERS = {
     Channel.SMS: sms_channel.send,
     Channel.EMAIL: email_channel.send,
 }
-# Kinds that may be sent more than once about the same object get a unique suffix.
-REPEATABLE = {"session_changed"}
+# Kinds that may be sent more than once about the same object (a session moved twice, a home
+# visit rescheduled) get a unique suffix when first written; a fallback keeps that suffix.
+REPEATABLE = {"session_changed", "home_visit_scheduled"}
 
 
 def channels_for(member: User, kind: str) -> list[str]:
@@ -40,9 +45,11 @@ def channels_for(member: User, kind: str) -> list[str]:
     possible = []
     for channel in preferred:
         if channel == Channel.WECHAT:
+            # The account must belong to the mini-program we send from: an openid is per app.
             if (
                 wechat_channel.template_for(kind)
-                and WeChatAccount.objects.filter(user=member).exists()
+                and settings.WECHAT_APPID
+                and WeChatAccount.objects.filter(user=member, appid=settings.WECHAT_APPID).exists()
             ):
                 possible.append(channel)
         elif (channel == Channel.SMS and member.phone) or (
@@ -65,7 +72,7 @@ def message_enqueue(
     when the member has no channel that could carry it."""
     if base_kind(kind) not in TEXTS:
         raise ValueError(f"no text for message kind {kind!r}")
-    if base_kind(kind) in REPEATABLE:
+    if base_kind(kind) in REPEATABLE and "@" not in kind:
         kind = f"{kind}@{int(timezone.now().timestamp() * 1000)}"
     if channel is None:
         options = channels_for(recipient, kind)
@@ -114,8 +121,13 @@ def message_send(message_id: int, now: datetime | None = None) -> str:
         rendered = render(message.kind, message.about, message.context, message.recipient.language)
         SENDERS[message.channel](message, rendered)
     except Refused as refusal:
+        # The refused row is not retried: a later row on the member's next channel carries
+        # the message. With no channel left it is dead (staff can resend it from the admin,
+        # say after the member gave WeChat consent again).
+        if _fall_back(message) is None:
+            _finish(message, Status.DEAD, f"{refusal}; no other channel")
+            return Status.DEAD
         _finish(message, Status.FELL_BACK, str(refusal))
-        _fall_back(message)
         return Status.FELL_BACK
     except Permanent as error:
         _finish(message, Status.DEAD, str(error))
@@ -156,17 +168,19 @@ def _fall_back(message: Message) -> Message | None:
             object_id=message.object_id,
         ).values_list("channel", flat=True)
     )
-    for channel in later:
-        if channel not in tried:
-            return message_enqueue(
-                kind=message.kind,
-                recipient=message.recipient,
-                about=message.about,
-                context=message.context,
-                channel=channel,
-            )
-    logger.info("message %s: no channel left", message.pk)
-    return None
+    channel = next((c for c in later if c not in tried), None)
+    if channel is None:
+        logger.info("message %s: no channel left", message.pk)
+        return None
+    fallback = message_enqueue(
+        kind=message.kind,
+        recipient=message.recipient,
+        about=message.about,
+        context=message.context,
+        channel=channel,
+    )
+    transaction.on_commit(lambda: dispatch(fallback.pk))
+    return fallback
 
 
 def messages_due(now: datetime | None = None, limit: int = 500) -> list[int]:
@@ -186,8 +200,35 @@ def messages_recover_stale(now: datetime | None = None) -> int:
     )
 
 
-def message_resend(message: Message) -> None:
-    """Staff give a dead message another round of attempts."""
-    Message.objects.filter(pk=message.pk, status=Status.DEAD).update(
+def message_resend(message: Message) -> bool:
+    """Staff give a dead message another round of attempts, on the same channel. False when it
+    was not dead (sent or resent meanwhile)."""
+    resent = Message.objects.filter(pk=message.pk, status=Status.DEAD).update(
         status=Status.PENDING, attempts=0, due_at=timezone.now(), last_error=""
     )
+    if resent:
+        logger.info("message %s resent", message.pk)
+        transaction.on_commit(lambda: dispatch(message.pk))
+    return bool(resent)
+
+
+def wechat_consents_record(*, member: User, template_ids: list[str]) -> list[WeChatConsent]:
+    """The member accepted these templates in the mini-program (wx.requestSubscribeMessage):
+    each acceptance lets one more message of its template through. A template named twice in
+    one report counts once, as WeChat grants it once."""
+    known = {t["id"] for t in settings.WECHAT_TEMPLATES.values() if t.get("id")}
+    unknown = [t for t in template_ids if t not in known]
+    if unknown:
+        message = _("Not a template of this service: %(ids)s") % {"ids": ", ".join(unknown)}
+        raise Invalid(message, fields={"template_ids": [message]})
+    wanted = list(dict.fromkeys(template_ids))
+    with transaction.atomic():
+        for template_id in wanted:
+            consent, created = WeChatConsent.objects.get_or_create(
+                member=member, template_id=template_id, defaults={"remaining": 1}
+            )
+            if not created:
+                WeChatConsent.objects.filter(pk=consent.pk).update(remaining=F("remaining") + 1)
+    logger.info("member %s gave WeChat consent for %s", member.pk, ", ".join(wanted))
+    consents = WeChatConsent.objects.filter(member=member, template_id__in=wanted)
+    return sorted(consents, key=lambda c: wanted.index(c.template_id))

@@ -9,89 +9,97 @@ from typing import Any
 
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 # kind -> (subject, body); bodies use %(name)s placeholders filled by _fields().
 TEXTS: dict[str, tuple[str, str]] = {
     "booking_confirmed": (
-        N_("Booking confirmed"),
-        N_("Your booking of %(place)s on %(when)s is confirmed. Check-in code: %(code)s."),
+        gettext_noop("Booking confirmed"),
+        gettext_noop(
+            "Your booking of %(place)s on %(when)s is confirmed. Check-in code: %(code)s."
+        ),
     ),
     "booking_pending": (
-        N_("Booking received"),
-        N_("We received your booking of %(place)s on %(when)s. Staff will confirm it soon."),
+        gettext_noop("Booking received"),
+        gettext_noop(
+            "We received your booking of %(place)s on %(when)s. Staff will confirm it soon."
+        ),
     ),
     "booking_approved": (
-        N_("Booking approved"),
-        N_("Your booking of %(place)s on %(when)s is approved. Check-in code: %(code)s."),
+        gettext_noop("Booking approved"),
+        gettext_noop("Your booking of %(place)s on %(when)s is approved. Check-in code: %(code)s."),
     ),
     "booking_rejected": (
-        N_("Booking not approved"),
-        N_("Sorry, your booking of %(place)s on %(when)s was not approved. %(reason)s"),
+        gettext_noop("Booking not approved"),
+        gettext_noop("Sorry, your booking of %(place)s on %(when)s was not approved. %(reason)s"),
     ),
     "booking_cancelled_by_staff": (
-        N_("Booking cancelled"),
-        N_("Staff cancelled your booking of %(place)s on %(when)s. Reason: %(reason)s"),
+        gettext_noop("Booking cancelled"),
+        gettext_noop("Staff cancelled your booking of %(place)s on %(when)s. Reason: %(reason)s"),
     ),
     "reminder": (
-        N_("Reminder"),
-        N_("Reminder: %(place)s on %(when)s. Check-in code: %(code)s."),
+        gettext_noop("Reminder"),
+        gettext_noop("Reminder: %(place)s on %(when)s. Check-in code: %(code)s."),
     ),
     "registration_confirmed": (
-        N_("Registration confirmed"),
-        N_("You have a seat at %(title)s on %(when)s. Check-in code: %(code)s."),
+        gettext_noop("Registration confirmed"),
+        gettext_noop("You have a seat at %(title)s on %(when)s. Check-in code: %(code)s."),
     ),
     "registration_waitlisted": (
-        N_("On the waitlist"),
-        N_("%(title)s on %(when)s is full. You are number %(position)s on the waitlist."),
+        gettext_noop("On the waitlist"),
+        gettext_noop("%(title)s on %(when)s is full. You are number %(position)s on the waitlist."),
     ),
     "registration_entered": (
-        N_("Entered in the draw"),
-        N_("You are entered in the draw for %(title)s on %(when)s."),
+        gettext_noop("Entered in the draw"),
+        gettext_noop("You are entered in the draw for %(title)s on %(when)s."),
     ),
     "waitlist_offer": (
-        N_("A seat for you"),
-        N_("A seat at %(title)s on %(when)s is yours if you accept by %(deadline)s."),
+        gettext_noop("A seat for you"),
+        gettext_noop("A seat at %(title)s on %(when)s is yours if you accept by %(deadline)s."),
     ),
     "offer_expired": (
-        N_("Offer expired"),
-        N_("The seat offered to you at %(title)s on %(when)s has gone to the next person."),
+        gettext_noop("Offer expired"),
+        gettext_noop(
+            "The seat offered to you at %(title)s on %(when)s has gone to the next person."
+        ),
     ),
     "lottery_confirmed": (
-        N_("You won a seat"),
-        N_("You won a seat at %(title)s on %(when)s. Check-in code: %(code)s."),
+        gettext_noop("You won a seat"),
+        gettext_noop("You won a seat at %(title)s on %(when)s. Check-in code: %(code)s."),
     ),
     "lottery_waitlisted": (
-        N_("Not drawn this time"),
-        N_(
+        gettext_noop("Not drawn this time"),
+        gettext_noop(
             "You were not drawn for %(title)s on %(when)s; you are number %(position)s on the waitlist."
         ),
     ),
     "session_changed": (
-        N_("Session changed"),
-        N_("%(title)s has changed: it is now on %(when)s. %(note)s"),
+        gettext_noop("Session changed"),
+        gettext_noop("%(title)s has changed: it is now on %(when)s. %(note)s"),
     ),
     "session_cancelled": (
-        N_("Session cancelled"),
-        N_("%(title)s on %(when)s is cancelled. Any points you paid are back."),
+        gettext_noop("Session cancelled"),
+        gettext_noop("%(title)s on %(when)s is cancelled. Any points you paid are back."),
     ),
     "no_show_warning": (
-        N_("You missed a booking"),
-        N_(
+        gettext_noop("You missed a booking"),
+        gettext_noop(
             "You did not come to %(place)s on %(when)s. Please cancel in time if you cannot come: repeated no-shows suspend booking."
         ),
     ),
     "suspended": (
-        N_("Booking suspended"),
-        N_("After several missed visits, booking and registering are suspended until %(until)s."),
+        gettext_noop("Booking suspended"),
+        gettext_noop(
+            "After several missed visits, booking and registering are suspended until %(until)s."
+        ),
     ),
     "home_visit_scheduled": (
-        N_("Home visit scheduled"),
-        N_("Your home visit (%(title)s) is scheduled for %(when)s."),
+        gettext_noop("Home visit scheduled"),
+        gettext_noop("Your home visit (%(title)s) is scheduled for %(when)s."),
     ),
     "staff_digest": (
-        N_("Bookings awaiting approval"),
-        N_("%(count)s bookings at %(place)s are waiting for your approval."),
+        gettext_noop("Bookings awaiting approval"),
+        gettext_noop("%(count)s bookings at %(place)s are waiting for your approval."),
     ),
 }
 
@@ -133,6 +141,8 @@ def _fields(about: Any, context: dict) -> dict[str, str]:
         tz = session.program.center.tz
         fields |= {
             "title": session.program.title,
+            # Reminders and no-show warnings name a "place" for bookings and registrations alike.
+            "place": session.program.title,
             "when": _when(session.start, tz),
             "code": about.check_in_code,
             "position": str(about.position or ""),

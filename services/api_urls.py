@@ -3,7 +3,12 @@
 
 from rest_framework.routers import DefaultRouter
 
-from services.api import HomeVisitViewSet, ProgramViewSet, RegistrationViewSet, SessionViewSet
+from services.api.views import (
+    HomeVisitViewSet,
+    ProgramViewSet,
+    RegistrationViewSet,
+    SessionViewSet,
+)
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -160,7 +161,8 @@ class Session(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.program.title} {self.start:%Y-%m-%d %H:%M}"
+        start = timezone.localtime(self.start, self.program.center.tz)
+        return f"{self.program.title} {start:%Y-%m-%d %H:%M}"
 
     @property
     def seats_left(self) -> int:

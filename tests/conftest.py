@@ -1,3 +1,4 @@
+import functools
 import os
 
 import pytest
@@ -8,13 +9,35 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    """Tests marked ``postgres`` need PostgreSQL: outside CI they skip on SQLite; in CI a missing
-    service is a failure, never a skip (the test command deselects them on its SQLite pass)."""
+    """Tests marked ``postgres`` need PostgreSQL, tests marked ``redis`` a Redis (real Celery
+    workers): outside CI they skip without them; in CI a missing service is a failure, never a
+    skip (the test command deselects both on its SQLite pass)."""
+    missing = []
     if "postgres" in item.keywords and connection.vendor != "postgresql":
-        message = "needs PostgreSQL (set DATABASE_URL=postgres://...)"
+        missing.append("PostgreSQL (set DATABASE_URL=postgres://...)")
+    if "redis" in item.keywords and not _redis_answers():
+        missing.append(f"Redis at {_redis_url()}")
+    if missing:
+        message = "needs " + " and ".join(missing)
         if IN_CI:
             pytest.fail(message)
         pytest.skip(message)
+
+
+def _redis_url() -> str:
+    from tests.notifications.celery_worker import TEST_REDIS_URL
+
+    return TEST_REDIS_URL
+
+
+@functools.cache
+def _redis_answers() -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(_redis_url(), socket_connect_timeout=2).ping())
+    except redis.RedisError:
+        return False
 
 
 @pytest.fixture

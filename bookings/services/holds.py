@@ -12,7 +12,8 @@ from centers.models import Space
 def lock_space(space: Space) -> Space:
     """Serialize everything that takes time in one space (PostgreSQL row lock; on SQLite the
     IMMEDIATE transaction already holds the write lock)."""
-    return Space.objects.select_for_update().select_related("center").get(pk=space.pk)
+    # of=self: lock the space row only, not its center (which every space of it shares).
+    return Space.objects.select_for_update(of=("self",)).select_related("center").get(pk=space.pk)
 
 
 def buffered(space: Space, start: datetime, end: datetime) -> tuple[datetime, datetime]:

@@ -288,6 +288,9 @@ SPECTACULAR_SETTINGS = {
         "SessionStatusEnum": "services.models.Session.Status",
         "RegistrationStatusEnum": "services.models.Registration.Status",
         "HomeVisitStatusEnum": "services.models.HomeVisitRequest.Status",
+        # The same three channels as members.models.User.Channel: one name for both.
+        "ChannelEnum": "notifications.models.Message.Channel",
+        "MessageStatusEnum": "notifications.models.Message.Status",
     },
 }
 

@@ -1,6 +1,7 @@
 """Settings for the test suite. DATABASE_URL picks SQLite (default) or PostgreSQL."""
 
 from .base import *  # noqa: F403
+from .base import env
 
 SECRET_KEY = "test-only-key"
 DEBUG = False
@@ -10,7 +11,8 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-CELERY_TASK_ALWAYS_EAGER = True
+# Tasks run inline in the test process; a real worker started by a test turns this off.
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 LANGUAGE_CODE = "zh-hans"
 
 

@@ -17,8 +17,14 @@ from notifications.models import Message, WeChatConsent
 from notifications.texts import Rendered, base_kind
 
 logger = logging.getLogger(__name__)
-TOKEN_CACHE_KEY = "wechat:access_token"
 THING_MAX = 20  # WeChat's limit for a `thing` value
+# Answers that no retry can change: the message itself (or our template setting) is wrong.
+PERMANENT_ERRORS = {
+    47003: "template data invalid",
+    40037: "template_id invalid",
+    41030: "page invalid",
+    40003: "openid invalid",
+}
 
 
 class TokenInvalid(Exception):
@@ -45,9 +51,13 @@ def _client() -> httpx.Client:
     return httpx.Client(base_url=settings.WECHAT_API_BASE, timeout=settings.WECHAT_TIMEOUT_SECONDS)
 
 
+def _token_cache_key() -> str:
+    return f"wechat:access_token:{settings.WECHAT_APPID}"
+
+
 def access_token(*, refresh: bool = False) -> str:
     if not refresh:
-        token = cache.get(TOKEN_CACHE_KEY)
+        token = cache.get(_token_cache_key())
         if token:
             return token
     with _client() as client:
@@ -61,9 +71,9 @@ def access_token(*, refresh: bool = False) -> str:
         ).json()
     token = data.get("access_token")
     if not token:
-        raise RuntimeError(f"WeChat token errcode {data.get('errcode')}")
+        raise RuntimeError(f"WeChat token errcode {data.get('errcode')}: {data.get('errmsg', '')}")
     ttl = max(int(data.get("expires_in", 7200)) - 300, 60)
-    cache.set(TOKEN_CACHE_KEY, token, ttl)
+    cache.set(_token_cache_key(), token, ttl)
     return token
 
 
@@ -86,34 +96,42 @@ def send(message: Message, rendered: Rendered) -> None:
     ).first()
     if account is None:
         raise Refused("no WeChat account")
+    values = {
+        key: fit(key, rendered.fields.get(source, "")) for key, source in template["fields"].items()
+    }
+    # WeChat rejects an empty value (47003); another channel can carry the message as it is.
+    empty = [key for key, value in values.items() if not value]
+    if empty:
+        raise Refused(f"no value for {', '.join(empty)}")
+    consents = WeChatConsent.objects.filter(member=message.recipient, template_id=template["id"])
     # Use up one consent; none left means the member has not agreed to this message.
-    used = WeChatConsent.objects.filter(
-        member=message.recipient, template_id=template["id"], remaining__gt=0
-    ).update(remaining=F("remaining") - 1)
-    if not used:
+    if not consents.filter(remaining__gt=0).update(remaining=F("remaining") - 1):
         raise Refused("no consent left")
     payload = {
         "touser": account.openid,
         "template_id": template["id"],
         "page": template.get("page", "pages/index/index"),
-        "data": {
-            key: {"value": fit(key, rendered.fields.get(source, ""))}
-            for key, source in template["fields"].items()
-        },
+        "data": {key: {"value": value} for key, value in values.items()},
     }
     try:
-        data = _post(payload, access_token())
-    except TokenInvalid:
-        data = _post(payload, access_token(refresh=True))
-    errcode = data.get("errcode") or 0
+        try:
+            answer = _post(payload, access_token())
+        except TokenInvalid:
+            answer = _post(payload, access_token(refresh=True))
+    except Exception:
+        # No answer (network, timeout, no token): the retry needs the consent again. Had the
+        # message gone out after all, WeChat answers the retry with 43101 and it falls back.
+        consents.update(remaining=F("remaining") + 1)
+        raise
+    errcode = answer.get("errcode") or 0
     if errcode == 0:
         return
     if errcode == 43101:
-        raise Refused("43101 user refused")  # consent not there after all: next channel
-    if errcode == 47003:
-        raise Permanent(f"47003 {data.get('errmsg', '')}"[:200])
-    # Give the consent back: the message did not go out and will be retried.
-    WeChatConsent.objects.filter(member=message.recipient, template_id=template["id"]).update(
-        remaining=F("remaining") + 1
-    )
-    raise RuntimeError(f"WeChat errcode {errcode}")
+        # WeChat holds no consent for this template, whatever we counted.
+        consents.update(remaining=0)
+        raise Refused("43101 user refused")
+    # Not sent: the consent is still the member's.
+    consents.update(remaining=F("remaining") + 1)
+    if errcode in PERMANENT_ERRORS:
+        raise Permanent(f"{errcode} {PERMANENT_ERRORS[errcode]}: {answer.get('errmsg', '')}"[:200])
+    raise RuntimeError(f"WeChat errcode {errcode}: {answer.get('errmsg', '')}"[:200])

@@ -10,8 +10,14 @@ def new_code() -> str:
 
 def lock_session(session: Session) -> Session:
     """Everything that counts seats of a session queues on its row lock (on SQLite the
-    IMMEDIATE transaction already serializes writers)."""
-    return Session.objects.select_for_update().select_related("program__center").get(pk=session.pk)
+    IMMEDIATE transaction already serializes writers). Only that row: without ``of``,
+    PostgreSQL would lock the joined program and center rows too, queueing every session of
+    the center behind this one."""
+    return (
+        Session.objects.select_for_update(of=("self",))
+        .select_related("program__center")
+        .get(pk=session.pk)
+    )
 
 
 def record_event(

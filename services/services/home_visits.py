@@ -38,6 +38,10 @@ def home_visit_schedule(
 ) -> HomeVisitRequest:
     if not staff_can(by, Action.MANAGE_SESSIONS, request.program.center_id):
         raise NotFound()
+    # Someone who works at the center goes to the member's home, never any account.
+    if not staff_can(assignee, Action.VIEW, request.program.center_id):
+        message = _("Choose a staff member of this center.")
+        raise Invalid(message, fields={"assignee": [message]})
     with transaction.atomic():
         updated = HomeVisitRequest.objects.filter(
             pk=request.pk,

@@ -11,7 +11,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.errors import Conflict
+from centers.permissions import Action, staff_can
+from core.errors import Conflict, NotFound
 from core.notify import notify
 from members.errors import InsufficientPoints
 from members.models import User
@@ -34,8 +35,11 @@ def session_draw_lottery(
     *, session: Session, by: User | None, seed: str | None = None, now: datetime | None = None
 ) -> LotteryDraw:
     """Draw once registration has closed: winners get seats (and pay their points) while
-    seats last; everyone else joins the waitlist in drawn order."""
+    seats last; everyone else joins the waitlist in drawn order. ``by`` is the manager who
+    draws, or None for the clock."""
     now = now or timezone.now()
+    if by is not None and not staff_can(by, Action.MANAGE_SESSIONS, session.program.center_id):
+        raise NotFound()
     seed = seed or secrets.token_hex(16)
     with transaction.atomic():
         session = lock_session(session)

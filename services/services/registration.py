@@ -97,11 +97,15 @@ def session_register(
     """A seat if one is free, else a place at the end of the waitlist (or an entry in the
     lottery). Points are spent when a seat is confirmed."""
     now = now or timezone.now()
-    _check_can_register(session, member, party_size, now)
     try:
         with transaction.atomic():
-            User.objects.select_for_update().filter(pk=member.pk).first()
+            # The session before the member, as cancelling and refunding take them: the other
+            # order deadlocks with staff cancelling the session while its members register.
             session = lock_session(session)
+            User.objects.select_for_update().filter(pk=member.pk).first()
+            # Checked under the locks, so a session cancelled or a daily limit reached by a
+            # concurrent request is seen here.
+            _check_can_register(session, member, party_size, now)
             if Registration.objects.filter(
                 session=session, member=member, status__in=Registration.ACTIVE
             ).exists():
@@ -231,8 +235,8 @@ def registration_accept(
     if registration.member_id != member.pk:
         raise NotFound()
     with transaction.atomic():
+        session = lock_session(registration.session)  # session, then member (see above)
         User.objects.select_for_update().filter(pk=member.pk).first()
-        session = lock_session(registration.session)
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
         if registration.status != Status.OFFERED:
             raise errors.InvalidTransition()

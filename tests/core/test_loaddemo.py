@@ -1,5 +1,6 @@
-"""``manage.py loaddemo``: the places of the news reports, their hours and three logins; safe to
-run again (a second run writes nothing) and it puts back what staff changed in demo rows."""
+"""``manage.py loaddemo``: the places of the news reports, their hours, three logins, bookings and
+service programs with their sessions; safe to run again (a second run writes nothing) and it
+puts back what staff changed in demo rows."""
 
 import re
 from datetime import date, datetime, time, timedelta
@@ -26,6 +27,14 @@ from members.models import (
     VolunteerRecord,
 )
 from members.services.eligibility import eligibility_describe
+from services.models import (
+    HomeVisitRequest,
+    LotteryDraw,
+    Program,
+    Registration,
+    RegistrationEvent,
+    Session,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +55,8 @@ MODELS = [
 ]
 # The demo's bookings and what they leave behind (bookings.demo).
 MODELS += [Booking, BookingEvent, BookingSeries, SpaceHold]
+# The demo's programs and their sessions (services.demo).
+MODELS += [Program, Session, Registration, RegistrationEvent, LotteryDraw, HomeVisitRequest]
 WRITES = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 MON_THU = weekdays.to_mask([0, 1, 2, 3])
 FRI_SUN = weekdays.to_mask([4, 5, 6])
@@ -116,6 +127,8 @@ def test_rerun_restores_what_staff_changed(loaded: str) -> None:
     Team.objects.filter(name="友谊路合唱团").update(is_active=False, description="")
     TeamMembership.objects.filter(team__name="友谊路社区达人").delete()
     User.objects.filter(username="resident").update(neighbourhood="", birth_date=None)
+    Program.objects.filter(title="烘焙课程").update(points_cost=99, is_active=False, partner="x")
+    User.objects.filter(username="demo_wu").update(birth_date=date(1990, 1, 1))
     staff = User.objects.get(username="staff")
     staff.set_password("someone-changed-it")
     staff.is_staff = False
@@ -428,3 +441,128 @@ def test_demo_staff_find_a_booking_to_approve(loaded: str) -> None:
 
     pending[0].refresh_from_db()
     assert pending[0].status == Booking.Status.CONFIRMED
+
+
+# --- Service programs ----------------------------------------------------------------------------
+
+
+def program(title: str) -> Program:
+    return Program.objects.select_related("center").get(title=title)
+
+
+def test_programs_of_the_reports_at_their_centers(loaded: str) -> None:
+    where = dict(Program.objects.values_list("title", "center__name"))
+    assert where == {
+        "养生讲堂": "静安寺街道社区党群服务中心",
+        "公益义诊": "静安寺街道社区党群服务中心",
+        "法律咨询": "静安寺街道社区党群服务中心",
+        "心理咨询": "静安寺街道社区党群服务中心",
+        "驿心便民周周享": "凉城社区市民驿站",
+        "智能走进生活": "凉城社区市民驿站",
+        "9.9元乐享驿站专属影票": "凉城社区市民驿站",
+        "预约上门服务": "凉城新村街道社区党群服务中心",
+        "烘焙课程": "友谊路街道社区党群服务中心",
+        "小家电维修": "“邻家屋里厢”服务站",
+    }
+    assert program("养生讲堂").partner == "华东医院"
+    assert {"华东医院", "社区医院"} <= set(program("公益义诊").partner.split("、"))
+    weekly = program("驿心便民周周享")
+    for service in ("理发", "扦脚", "眼镜护理", "钟表维修", "200人次"):
+        assert service in weekly.description
+    for title in ("法律咨询", "心理咨询"):
+        assert program(title).kind == Program.Kind.APPOINTMENT
+    visits = program("预约上门服务")
+    assert visits.category == Program.Category.HOME_VISIT
+    assert "独居老人" in visits.description and "残疾人员" in visits.description
+    cinema = program("9.9元乐享驿站专属影票")
+    assert (cinema.mode, cinema.points_cost, cinema.partner) == ("lottery", 10, "大光明影院")
+    assert "10人组团" in cinema.description
+    baking = program("烘焙课程")
+    assert baking.points_cost > 0 and baking.free_for_elderly
+    assert baking.organizer_team.name == "友谊路社区达人"
+    assert program("智能走进生活").eligibility.min_age == 60
+    for obj in Program.objects.all():
+        obj.full_clean()
+
+
+def test_sessions_of_the_coming_weeks(loaded: str) -> None:
+    sessions = list(Session.objects.select_related("program", "space"))
+    assert min(s.start for s in sessions) > FIRST_RUN
+    assert max(s.start for s in sessions) < FIRST_RUN + timedelta(weeks=5)
+    assert {s.program.title for s in sessions} == set(
+        Program.objects.exclude(category="home_visit").values_list("title", flat=True)
+    )
+    assert all(s.status == Session.Status.SCHEDULED for s in sessions)
+    assert any(0 < s.seats_taken < s.capacity for s in sessions)  # free seats
+    full = [
+        s for s in sessions if s.seats_left == 0 and s.registrations.filter(status="waitlisted")
+    ]
+    assert {s.program.title for s in full} >= {"智能走进生活"}
+    slots = [s for s in sessions if s.program.kind == Program.Kind.APPOINTMENT]
+    assert slots and {s.capacity for s in slots} == {1}
+    weekly = [s for s in sessions if s.program.title == "驿心便民周周享"]
+    assert len(weekly) == 4 and {s.capacity for s in weekly} == {200}
+    assert len({s.start.astimezone(SHANGHAI).weekday() for s in weekly}) == 1
+    for session in sessions:
+        session.full_clean()
+        holds = SpaceHold.objects.filter(session=session).count()
+        assert holds == (session.space.units if session.space else 0)
+        seated = session.registrations.filter(status__in=Registration.SEATED)
+        assert session.seats_taken == sum(r.party_size for r in seated)
+
+
+def test_the_cinema_lottery_was_drawn_and_the_next_takes_entries(loaded: str) -> None:
+    drawn, upcoming = Session.objects.filter(program__title="9.9元乐享驿站专属影票").order_by(
+        "start"
+    )
+    draw = LotteryDraw.objects.get()
+    assert draw.session == drawn and drawn.lottery_seed == draw.seed and draw.seed
+    assert draw.drawn_by.username == "admin"
+    statuses = sorted(drawn.registrations.values_list("status", flat=True))
+    assert statuses == ["confirmed"] * 10 + ["waitlisted"] * 2
+    assert drawn.registration_closes < FIRST_RUN < drawn.start
+    assert set(upcoming.registrations.values_list("status", flat=True)) == {"entered"}
+    assert upcoming.registration_closes > FIRST_RUN
+
+
+def test_points_paid_for_and_free_from_eighty(loaded: str) -> None:
+    baking = Session.objects.filter(program__title="烘焙课程").order_by("start").first()
+    paid = {
+        r.member.username: r.member.points_entries.filter(kind="spend", cause_id=r.pk).count()
+        for r in baking.registrations.select_related("member")
+    }
+    assert paid["demo_wu"] == 0  # 82: free
+    assert paid["demo_zhou"] == 1
+    for member in User.objects.filter(username__startswith="demo_", is_staff=False):
+        assert member.points_balance >= 0
+        assert member.points_balance == sum(e.delta for e in member.points_entries.all())
+
+
+def test_registrations_keep_their_trail(loaded: str) -> None:
+    for registration in Registration.objects.all():
+        trail = list(registration.events.order_by("at", "id"))
+        assert trail and trail[-1].to_status == registration.status
+    resident = User.objects.get(username="resident")
+    assert resident.registrations.get().session.program.title == "养生讲堂"
+
+
+def test_home_visits_one_scheduled_one_waiting(loaded: str) -> None:
+    scheduled, waiting = HomeVisitRequest.objects.order_by("created", "id")
+    assert scheduled.status == HomeVisitRequest.Status.SCHEDULED
+    assert scheduled.assignee.staff_assignments.get().center.name == "凉城新村街道社区党群服务中心"
+    assert scheduled.scheduled_at > FIRST_RUN
+    assert waiting.status == HomeVisitRequest.Status.REQUESTED
+    assert not scheduled.assignee.has_usable_password()
+
+
+def test_demo_staff_find_their_sessions_and_print_a_roster(loaded: str) -> None:
+    staff = Client()
+    staff.force_login(User.objects.get(username="staff"))
+
+    with time_machine.travel(FIRST_RUN, tick=False):
+        listed = staff.get("/admin/services/session/").context["cl"].result_list
+        assert {s.program.center.name for s in listed} == {"静安寺街道社区党群服务中心"}
+        lecture = min((s for s in listed if s.program.title == "养生讲堂"), key=lambda s: s.start)
+        roster = staff.get(f"/admin/services/session/{lecture.pk}/roster/").content.decode()
+
+    assert "张阿姨" in roster and "周阿姨" in roster

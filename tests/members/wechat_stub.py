@@ -2,7 +2,7 @@
 
 It listens on 127.0.0.1 on a free port, records every request it gets, and answers from routes:
 ``/sns/jscode2session`` out of the box (the answer is chosen by the ``js_code``), more with
-``route()`` (the notification work adds ``/cgi-bin/token`` and the subscribe-message send).
+``route()``; ``SubscribeAPI`` adds ``/cgi-bin/token`` and the subscribe-message send.
 The code under test makes its real HTTP call; only the far end is ours.
 """
 
@@ -121,3 +121,76 @@ class WeChatStub:
             self._server.shutdown()
             self._server.server_close()
             self._server = None
+
+
+# --- Access token and subscribe messages (notifications) ----------------------------------------
+
+TOKEN_PATH = "/cgi-bin/token"
+SUBSCRIBE_SEND_PATH = "/cgi-bin/message/subscribe/send"
+THING_MAX = 20
+ERRMSG = {
+    0: "ok",
+    -1: "system error",
+    43101: "user refuse to accept the msg",
+    47003: "argument invalid! data.thing1.value invalid",
+}
+
+
+@dataclass
+class SubscribeAPI:
+    """``/cgi-bin/token`` and ``/cgi-bin/message/subscribe/send`` as WeChat answers them, added to
+    a stub with ``install()``.
+
+    Tokens are ``token-1``, ``token-2``, ... and only the latest one works; ``expire()`` ends it
+    (the next send answers 42001, as WeChat does). A send checks the payload as WeChat does (a
+    ``thing`` value of at most 20 characters, no empty value: 47003), then answers the next of
+    ``answers``: an errcode, or ``"slow"`` (no answer within a second); none left is success.
+    """
+
+    appid: str
+    secret: str
+    answers: list[int | str] = field(default_factory=list)
+    issued: int = 0
+    valid: str | None = None
+    stub: WeChatStub | None = None
+
+    def install(self, stub: WeChatStub) -> "SubscribeAPI":
+        self.stub = stub
+        stub.route(TOKEN_PATH, self.token)
+        stub.route(SUBSCRIBE_SEND_PATH, self.send)
+        return self
+
+    def expire(self) -> None:
+        self.valid = None
+
+    def sends(self) -> list[StubRequest]:
+        assert self.stub is not None
+        return self.stub.calls(SUBSCRIBE_SEND_PATH)
+
+    def token_calls(self) -> list[StubRequest]:
+        assert self.stub is not None
+        return self.stub.calls(TOKEN_PATH)
+
+    def token(self, request: StubRequest) -> tuple[int, Any]:
+        query = request.query
+        if query.get("grant_type") != "client_credential":
+            return 200, {"errcode": 40002, "errmsg": "invalid grant_type"}
+        if query.get("appid") != self.appid or query.get("secret") != self.secret:
+            return 200, {"errcode": 40125, "errmsg": "invalid appsecret"}
+        self.issued += 1
+        self.valid = f"token-{self.issued}"
+        return 200, {"access_token": self.valid, "expires_in": 7200}
+
+    def send(self, request: StubRequest) -> tuple[int, Any]:
+        if self.valid is None or request.query.get("access_token") != self.valid:
+            return 200, {"errcode": 42001, "errmsg": "access_token expired"}
+        payload = request.json()
+        for key, value in payload.get("data", {}).items():
+            text = value.get("value", "")
+            if not text or (key.startswith("thing") and len(text) > THING_MAX):
+                return 200, {"errcode": 47003, "errmsg": f"argument invalid! data.{key}.value"}
+        answer = self.answers.pop(0) if self.answers else 0
+        if answer == "slow":
+            time.sleep(1)
+            answer = 0
+        return 200, {"errcode": answer, "errmsg": ERRMSG.get(answer, "error")}

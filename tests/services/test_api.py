@@ -14,6 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from centers.models import Center
 from members.models import Suspension, User
 from members.services.points import points_adjust
 from services.models import HomeVisitRequest, Program, Registration, Session
@@ -197,10 +198,6 @@ def fill(session: Session, seats: int) -> list[Registration]:
 
 class TestPrograms:
     def test_item_shape_with_the_next_session_in_shanghai_time(self, api, program):
-        rule = EligibilityRuleFactory(min_age=60)
-        Program.objects.filter(pk=program.pk).update(
-            eligibility=rule, points_cost=5, description="血压与饮食", partner="华东医院"
-        )
         make_session(program, at(MONDAY, 7))  # already started
         cancelled = make_session(program, at(TUESDAY, 8))
         session_cancel(
@@ -209,6 +206,10 @@ class TestPrograms:
         upcoming = make_session(program, at(TUESDAY, 10), capacity=30)
         make_session(program, at(WEDNESDAY, 10))
         fill(upcoming, 2)
+        rule = EligibilityRuleFactory(min_age=60)
+        Program.objects.filter(pk=program.pk).update(
+            eligibility=rule, points_cost=5, description="血压与饮食", partner="华东医院"
+        )
 
         response = api.get(PROGRAMS)
 
@@ -286,7 +287,7 @@ class TestPrograms:
         clinic = ProgramFactory(center=center, title="义诊", category="clinic", partner="华东医院")
         phones = ProgramFactory(title="手机课堂", category="digital", description="微信视频通话")
 
-        assert ids(api.get(PROGRAMS, {"center": center.id})) == sorted([lecture.id, clinic.id])
+        assert sorted(ids(api.get(PROGRAMS, {"center": center.id}))) == [lecture.id, clinic.id]
         assert ids(api.get(PROGRAMS, {"category": "clinic"})) == [clinic.id]
         assert ids(api.get(PROGRAMS, {"q": "血压"})) == [lecture.id]
         assert ids(api.get(PROGRAMS, {"q": "华东"})) == [clinic.id]
@@ -381,7 +382,8 @@ class TestSessions:
         make_session(program, at(MONDAY, 7))  # started an hour ago
         session_cancel(session=make_session(program, at(TUESDAY, 14)), by=staff, reason="停电")
         make_session(ProgramFactory(is_active=False), at(TUESDAY, 10))
-        make_session(ProgramFactory(center=CenterFactory(is_active=False)), at(TUESDAY, 10))
+        closed_center = make_session(ProgramFactory(), at(TUESDAY, 10)).program.center
+        Center.objects.filter(pk=closed_center.pk).update(is_active=False)
 
         assert ids(api.get(SESSIONS)) == [sooner.id, later.id]
 
@@ -840,10 +842,10 @@ class TestAccept:
     @pytest.fixture
     def offered(self, member, program) -> Registration:
         """The member is first on the waitlist when the one seat is given back."""
-        Program.objects.filter(pk=program.pk).update(points_cost=5)
-        give_points(member, 10, program.center)
         session = make_session(program, capacity=1)
         (holder,) = fill(session, 1)
+        Program.objects.filter(pk=program.pk).update(points_cost=5)
+        give_points(member, 10, program.center)
         mine = session_register(session=session, member=member)
         registration_cancel(registration=holder, by=holder.member)
         mine.refresh_from_db()
@@ -1076,8 +1078,5 @@ class TestSchema:
         assert set(components["Session"]["properties"]) == SESSION_KEYS
         assert set(components["Registration"]["properties"]) == REGISTRATION_KEYS
         assert set(components["NextSession"]["properties"]) == {"id", "start", "end", "seats_left"}
-        assert components["Program"]["properties"]["next_session"].get("nullable") or any(
-            "nullable" in part
-            for part in components["Program"]["properties"]["next_session"].get("allOf", [])
-        )
+        assert components["Program"]["properties"]["next_session"]["nullable"] is True
         assert "RegistrationStatusEnum" in components

@@ -169,6 +169,14 @@ def test_accepting_before_expiry_confirms_and_spends_points(
     with pytest.raises(errors.InvalidTransition):  # no second spend
         registration_accept(registration=first, member=first.member, now=last_moment)
     assert balance(first.member_id) == 7
+    # Cancelled in time, the seat paid for on acceptance is refunded, once.
+    registration_cancel(registration=first, by=first.member, now=last_moment)
+    assert balance(first.member_id) == 10
+    assert list(
+        PointsEntry.objects.filter(member_id=first.member_id)
+        .order_by("id")
+        .values_list("kind", "delta")
+    ) == [("volunteer", 10), ("spend", -3), ("refund", 3)]
 
 
 def test_accepting_after_expiry_is_refused(session) -> None:

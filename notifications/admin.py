@@ -1,0 +1,172 @@
+"""The outbox for staff: what was sent to whom, by which channel, and what failed and why.
+
+Superusers see every message. Other staff see the messages about their centers' bookings,
+registrations, sessions, home visits and suspensions (and the digests about the centers), and
+staff who manage bookings there may resend the dead ones. Rows are never edited.
+"""
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model, Q, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from bookings.models import Booking
+from centers.admin_scope import center_ids
+from centers.models import Center
+from centers.permissions import Action
+from members.models import Suspension
+from notifications.models import Message, WeChatConsent
+from notifications.services import message_resend
+from notifications.texts import TEXTS
+from services.models import HomeVisitRequest, Registration, Session
+
+# What a message may be about, and the path from it to its center.
+CENTER_OF: dict[type[Model], str] = {
+    Booking: "space__center_id",
+    Registration: "session__program__center_id",
+    Session: "program__center_id",
+    HomeVisitRequest: "program__center_id",
+    Suspension: "center_id",
+    Center: "id",
+}
+
+
+def about_centers(ids: set[int]) -> Q:
+    """Messages about objects of the centers ``ids``."""
+    condition = Q(pk__in=[])
+    for model, path in CENTER_OF.items():
+        condition |= Q(
+            content_type=ContentType.objects.get_for_model(model),
+            object_id__in=model.objects.filter(**{f"{path}__in": ids}).values("pk"),
+        )
+    return condition
+
+
+class KindFilter(admin.SimpleListFilter):
+    """By kind of message, whatever its suffix (reminder_24h, session_changed@…)."""
+
+    title = _("kind")
+    parameter_name = "kind"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [(kind, kind) for kind in TEXTS]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        kind = self.value()
+        if not kind:
+            return queryset
+        if kind == "reminder":
+            return queryset.filter(kind__startswith="reminder_")
+        return queryset.filter(Q(kind=kind) | Q(kind__startswith=f"{kind}@"))
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    list_display = [
+        "created",
+        "recipient",
+        "kind",
+        "channel",
+        "status",
+        "attempts",
+        "due_at",
+        "sent_at",
+        "last_error",
+    ]
+    list_filter = ["status", "channel", KindFilter]
+    list_select_related = ["recipient"]
+    search_fields = ["recipient__username"]
+    fields = [
+        "recipient",
+        "kind",
+        "channel",
+        "about_label",
+        "context",
+        "status",
+        "attempts",
+        "due_at",
+        "claimed_at",
+        "sent_at",
+        "created",
+        "last_error",
+    ]
+    readonly_fields = fields
+    actions = ["resend"]
+    date_hierarchy = "created"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(about_centers(center_ids(request)))
+
+    @admin.display(description=_("about"))
+    def about_label(self, message: Message) -> str:
+        return str(message.about) if message.about is not None else "-"
+
+    def _is_staff_of_a_center(self, request: HttpRequest, action: Action) -> bool:
+        return request.user.is_superuser or bool(center_ids(request, action))
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._is_staff_of_a_center(request, Action.VIEW)
+
+    def has_view_permission(self, request: HttpRequest, obj: Message | None = None) -> bool:
+        # Rows of other centers are not in the queryset: their pages are "not found".
+        return self._is_staff_of_a_center(request, Action.VIEW)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Message | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Message | None = None) -> bool:
+        return False
+
+    def has_resend_permission(self, request: HttpRequest) -> bool:
+        return self._is_staff_of_a_center(request, Action.MANAGE_BOOKINGS)
+
+    @admin.action(description=_("Resend the selected failed messages"), permissions=["resend"])
+    def resend(self, request: HttpRequest, queryset: QuerySet) -> None:
+        if not request.user.is_superuser:
+            queryset = queryset.filter(about_centers(center_ids(request, Action.MANAGE_BOOKINGS)))
+        resent = 0
+        for message in queryset.filter(status=Message.Status.DEAD):
+            if message_resend(message):
+                self.log_change(request, message, _("Resent"))
+                resent += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d message resent.", "%(count)d messages resent.", resent)
+            % {"count": resent},
+            messages.SUCCESS if resent else messages.WARNING,
+        )
+
+
+@admin.register(WeChatConsent)
+class WeChatConsentAdmin(admin.ModelAdmin):
+    """How many subscribe messages each member agreed to, per template (superusers only)."""
+
+    list_display = ["member", "template_id", "remaining", "updated"]
+    list_select_related = ["member"]
+    search_fields = ["member__username", "template_id"]
+    readonly_fields = ["member", "template_id", "remaining", "updated"]
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,325 @@
+"""The session screens beyond the list and the page: a weekly series, a block of one-to-one
+appointments, a session's new time or seats, its printable roster and the check-in desk. Each
+page parses a form and calls one service; the service's errors come back on the form."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from bookings.admin.common import add_service_error, error_message
+from centers import weekdays
+from centers.permissions import Action, staff_can
+from core.errors import LinliError
+from services import errors
+from services.admin.common import (
+    chosen_program,
+    conflict_message,
+    form_page,
+    member_label,
+    scheduling_programs,
+    scheduling_spaces,
+    scheduling_staff,
+)
+from services.admin.forms import (
+    AppointmentBlockForm,
+    CheckInForm,
+    SeriesForm,
+    SessionChangeForm,
+)
+from services.models import Program, Registration, Session
+from services.services.attendance import registration_check_in_by_code
+from services.services.sessions import (
+    appointment_block_create,
+    session_series_create,
+    session_update,
+)
+
+Status = Registration.Status
+
+
+def sessions_of(program: Program) -> str:
+    return f"{reverse('admin:services_session_changelist')}?program={program.pk}"
+
+
+class SessionPagesMixin:
+    """Mixed into SessionAdmin (a ModelAdmin scoped to the staff member's centers)."""
+
+    def get_urls(self) -> list:
+        view = self.admin_site.admin_view
+        pages = [
+            ("series/", self.series_view, "series"),
+            ("appointments/", self.appointments_view, "appointments"),
+            ("check-in/", self.check_in_view, "check_in"),
+            ("<int:object_id>/edit/", self.edit_view, "edit"),
+            ("<int:object_id>/roster/", self.roster_view, "roster"),
+        ]
+        own = [
+            path(route, view(page), name=f"services_session_{name}") for route, page, name in pages
+        ]
+        return [*own, *super().get_urls()]
+
+    def _scoped_session(self, request: HttpRequest, object_id: int) -> Session:
+        """The session if the staff member's centers have it; another center's is missing."""
+        session = self.get_object(request, str(object_id))
+        if session is None:
+            raise Http404
+        return session
+
+    # --- Creating many sessions at once --------------------------------------------------------
+
+    def series_view(self, request: HttpRequest) -> HttpResponse:
+        """The same session every week (e.g. 驿心便民周周享 every Wednesday morning)."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        programs = scheduling_programs(request)
+        program = chosen_program(request, programs)
+        form = SeriesForm(
+            request.POST or None,
+            initial=request.GET.dict(),
+            programs=programs,
+            spaces=scheduling_spaces(request, program),
+        )
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                result = session_series_create(
+                    program=data["program"],
+                    weekday_list=weekdays.from_mask(data["weekdays"]),
+                    start_time=data["start_time"],
+                    end_time=data["end_time"],
+                    first_date=data["first_date"],
+                    last_date=data["last_date"],
+                    capacity=data["capacity"],
+                    space=data["space"],
+                    skip_dates=data["skip_dates"],
+                    by=request.user,
+                )
+            except LinliError as error:
+                add_service_error(form, error)
+            else:
+                self._report_series(request, result)
+                return HttpResponseRedirect(sessions_of(data["program"]))
+        fieldsets = [
+            (None, {"fields": ["program", "capacity", "space"]}),
+            (
+                gettext_lazy("When"),
+                {
+                    "fields": [
+                        "weekdays",
+                        "start_time",
+                        "end_time",
+                        "first_date",
+                        "last_date",
+                        "skip_dates",
+                    ]
+                },
+            ),
+        ]
+        return form_page(
+            self,
+            request,
+            form=form,
+            fieldsets=fieldsets,
+            title=_("Weekly sessions"),
+            button=_("Create the sessions"),
+            lead=_(
+                "One session on each chosen weekday from the first date to the last. Dates to "
+                "skip, and dates whose space is taken, are left out and listed afterwards."
+            ),
+        )
+
+    def _report_series(self, request: HttpRequest, result: Any) -> None:
+        for session in result.sessions:
+            self.log_addition(request, session, [{"added": {}}])
+        created = len(result.sessions)
+        self.message_user(
+            request,
+            ngettext("%(n)d session created.", "%(n)d sessions created.", created) % {"n": created},
+            messages.SUCCESS,
+        )
+        if result.skipped:
+            reasons = {"skipped": _("on the list of dates to skip")}
+            skipped = "; ".join(
+                f"{day:%Y-%m-%d} {reasons.get(code) or error_message(code)}"
+                for day, code in result.skipped
+            )
+            self.message_user(
+                request,
+                ngettext(
+                    "%(n)d date was skipped: %(dates)s",
+                    "%(n)d dates were skipped: %(dates)s",
+                    len(result.skipped),
+                )
+                % {"n": len(result.skipped), "dates": skipped},
+                messages.WARNING,
+            )
+
+    def appointments_view(self, request: HttpRequest) -> HttpResponse:
+        """A block of staff time cut into one-seat slots (法律咨询, 心理咨询)."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        programs = scheduling_programs(request).filter(kind=Program.Kind.APPOINTMENT)
+        program = chosen_program(request, programs)
+        form = AppointmentBlockForm(
+            request.POST or None,
+            initial=request.GET.dict(),
+            programs=programs,
+            spaces=scheduling_spaces(request, program),
+            staff=scheduling_staff(request, program),
+        )
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                slots = appointment_block_create(
+                    program=data["program"],
+                    start=data["start"],
+                    end=data["end"],
+                    slot_minutes=data["slot_minutes"],
+                    staff=data["staff"],
+                    space=data["space"],
+                    by=request.user,
+                )
+            except errors.SessionConflict as conflict:
+                form.add_error(None, conflict_message(conflict))
+            except LinliError as error:
+                add_service_error(form, error)
+            else:
+                for slot in slots:
+                    self.log_addition(request, slot, [{"added": {}}])
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(n)d appointment slot created.",
+                        "%(n)d appointment slots created.",
+                        len(slots),
+                    )
+                    % {"n": len(slots)},
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(sessions_of(data["program"]))
+        fieldsets = [
+            (None, {"fields": ["program", "staff", "space"]}),
+            (gettext_lazy("When"), {"fields": ["start", "end", "slot_minutes"]}),
+        ]
+        return form_page(
+            self,
+            request,
+            form=form,
+            fieldsets=fieldsets,
+            title=_("Appointment slots"),
+            button=_("Create the slots"),
+            lead=_("The time from start to end is cut into one-to-one slots of one seat each."),
+        )
+
+    # --- One session -------------------------------------------------------------------------
+
+    def edit_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """New time, seats or note (``session_update``): registered members are told, extra
+        seats go to the waitlist at once."""
+        session = self._scoped_session(request, object_id)
+        if not staff_can(request.user, Action.MANAGE_SESSIONS, session.program.center_id):
+            raise PermissionDenied
+        page = reverse("admin:services_session_change", args=[session.pk])
+        if session.status != Session.Status.SCHEDULED:
+            self.message_user(request, _("A cancelled session cannot be changed."), messages.ERROR)
+            return HttpResponseRedirect(page)
+        initial = {name: getattr(session, name) for name in ("start", "end", "capacity", "note")}
+        form = SessionChangeForm(request.POST or None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            changes = {name: form.cleaned_data[name] for name in form.changed_data}
+            if not changes:
+                self.message_user(request, _("Nothing was changed."), messages.INFO)
+                return HttpResponseRedirect(page)
+            try:
+                session_update(session=session, by=request.user, **changes)
+            except errors.SessionConflict as conflict:
+                form.add_error(None, conflict_message(conflict))
+            except LinliError as error:
+                add_service_error(form, error)
+            else:
+                labels = [str(form.fields[name].label) for name in changes]
+                self.log_change(request, session, [{"changed": {"fields": labels}}])
+                self.message_user(
+                    request,
+                    _("Session changed; its registered members are told."),
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(page)
+        return form_page(
+            self,
+            request,
+            form=form,
+            fieldsets=[(None, {"fields": ["start", "end", "capacity", "note"]})],
+            title=_("Change time or seats"),
+            button=_("Save"),
+            lead=_(
+                "Registered members are told of the change. Extra seats go to the waitlist at "
+                "once; fewer seats than are taken is refused."
+            ),
+            extra={"original": session},
+        )
+
+    def roster_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """The sign-in sheet to print: who holds a seat, with a column to sign."""
+        session = self._scoped_session(request, object_id)
+        seated = (
+            session.registrations.filter(status__in=[Status.CONFIRMED, Status.CHECKED_IN])
+            .select_related("member")
+            .order_by("created", "id")
+        )
+        rows = [
+            {
+                "name": member_label(r.member),
+                "phone": r.member.phone_masked,
+                "party_size": r.party_size,
+                "code": r.check_in_code,
+            }
+            for r in seated
+        ]
+        context = {
+            "session": session,
+            "program": session.program,
+            "center": session.program.center,
+            "rows": rows,
+            "people": sum(row["party_size"] for row in rows),
+        }
+        return TemplateResponse(request, "admin/services/session/roster.html", context)
+
+    # --- The check-in desk -------------------------------------------------------------------
+
+    def has_check_in_permission(self, request: HttpRequest) -> bool:
+        return self._role_ok(request, None, Action.CHECK_IN)
+
+    def check_in_view(self, request: HttpRequest) -> HttpResponse:
+        """Staff type or scan a member's code; the registration is found among their centers'
+        sessions that have not ended."""
+        if not self.has_check_in_permission(request):
+            raise PermissionDenied
+        registration = None
+        form = CheckInForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                registration = registration_check_in_by_code(
+                    by=request.user, code=form.cleaned_data["code"]
+                )
+            except LinliError as error:
+                form.add_error("code", str(error.detail))
+            else:
+                form = CheckInForm()  # ready for the next member
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Check in by code"),
+            "opts": self.opts,
+            "form": form,
+            "registration": registration,
+            "member_name": member_label(registration.member) if registration else "",
+            "media": self.media,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/services/session/check_in.html", context)
