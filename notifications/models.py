@@ -25,6 +25,7 @@ class Message(models.Model):
         SENT = "sent", _("sent")
         FELL_BACK = "fell_back", _("went by another channel")
         DEAD = "dead", _("failed")
+        OBSOLETE = "obsolete", _("no longer applies")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -111,12 +111,35 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(minutes=2 ** (2 * (attempts - 1)))  # 1, 4, 16, 64 minutes
 
 
+def still_applies(message: Message, now: datetime) -> bool:
+    """A message retried or delayed (broker down) must not remind of a cancelled booking or
+    offer a seat whose offer has lapsed."""
+    from bookings.models import Booking
+    from services.models import Registration
+
+    about = message.about
+    if message.object_id is not None and about is None:
+        return False  # what it was about is gone
+    kind = base_kind(message.kind)
+    if kind == "reminder":
+        if isinstance(about, Booking):
+            return about.status == Booking.Status.CONFIRMED and about.start > now
+        if isinstance(about, Registration):
+            return about.status == Registration.Status.CONFIRMED and about.session.start > now
+    if kind == "waitlist_offer" and isinstance(about, Registration):
+        return about.status == Registration.Status.OFFERED and about.offer_expires_at > now
+    return True
+
+
 def message_send(message_id: int, now: datetime | None = None) -> str:
     """Send one message if it is due and nobody else is sending it. Returns the new status."""
     now = now or timezone.now()
     message = _claim(message_id, now)
     if message is None:
         return "skipped"
+    if not still_applies(message, now):
+        _finish(message, Status.OBSOLETE, "no longer applies")
+        return Status.OBSOLETE
     try:
         rendered = render(message.kind, message.about, message.context, message.recipient.language)
         SENDERS[message.channel](message, rendered)

@@ -459,3 +459,24 @@ def test_every_kind_the_code_notifies_has_a_text() -> None:
     assert kinds, calls
     assert sorted(k for k in kinds if base_kind(k) not in TEXTS) == []
     assert {"booking_confirmed", "booking_pending", "suspended"} <= kinds
+
+
+def test_a_reminder_for_a_cancelled_booking_is_not_sent(space, member) -> None:
+    booking = book(space, at(12), member=member, now=NOW)
+    reminder = message_enqueue(kind="reminder_1h", recipient=member, about=booking)
+    booking_cancel(booking=booking, by=member, now=NOW)
+
+    assert message_send(reminder.pk, now=NOW) == Status.OBSOLETE
+    assert fresh(reminder).sent_at is None
+
+
+def test_a_lapsed_offer_is_not_sent(member) -> None:
+    session = SessionFactory(capacity=1)
+    first = session_register(session=session, member=UserFactory(), now=NOW)
+    waiting = session_register(session=session, member=member, now=NOW)
+    registration_cancel(registration=first, by=first.member, now=NOW)
+    offer = Message.objects.get(kind="waitlist_offer", object_id=waiting.pk)
+    waiting.refresh_from_db()
+    assert waiting.status == "offered"
+
+    assert message_send(offer.pk, now=waiting.offer_expires_at) == Status.OBSOLETE
