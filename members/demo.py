@@ -51,6 +51,9 @@ def load_accounts() -> list[DemoLogin]:
         # Not verified: the demo has no real-looking ID number. 68 in 2026: the 60+ meal card.
         birth_date=date(1958, 3, 12),
         neighbourhood="丽湖居民区",
+        # An address, so her messages show in the worker's log (console email backend).
+        email="resident@linli.local",
+        notification_channels=["email"],
     )
     _load_rules()
     _load_teams(resident)

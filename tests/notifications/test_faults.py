@@ -22,7 +22,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from notifications.models import Message
-from notifications.services import STALE_CLAIM, messages_recover_stale
+from notifications.services import STALE_CLAIM, message_send, messages_recover_stale
 from notifications.tasks import CLOCK_JOBS, tick
 from tests.factories import ALL_DAY, BookableSpaceFactory, UserFactory, book
 from tests.notifications.celery_worker import (
@@ -68,7 +68,8 @@ def test_bookings_succeed_while_redis_is_down_and_confirmations_follow(tmp_path:
     clients = [APIClient() for _ in residents]
     for client, resident in zip(clients, residents, strict=True):
         client.force_authenticate(resident)
-    body = {"space": space.pk, "start": start.isoformat(), "end": (start + timedelta(hours=1))}
+    end = start + timedelta(hours=1)
+    body = {"space": space.pk, "start": start.isoformat(), "end": end.isoformat()}
 
     with publishing_to(broker):
         began = monotonic()
@@ -101,7 +102,9 @@ def test_bookings_succeed_while_redis_is_down_and_confirmations_follow(tmp_path:
 
 
 @pytest.mark.redis
-def test_a_worker_killed_mid_send_loses_nothing_and_sends_once(tmp_path: Path):
+def test_a_pool_process_killed_mid_send_loses_nothing_and_sends_once(tmp_path: Path):
+    """A worker's pool process dies in the middle of a send (the OOM killer, a segfault); the
+    worker's main process lives on and gives the task back."""
     hold = tmp_path / "hold"
     hold.touch()  # the gateway holds each message until this file is gone
     resident = member(1)
@@ -140,6 +143,42 @@ def test_a_worker_killed_mid_send_loses_nothing_and_sends_once(tmp_path: Path):
     assert booking.check_in_code in delivered["text"]
     message.refresh_from_db()
     assert message.attempts == 2
+
+
+@pytest.mark.redis
+def test_a_whole_worker_killed_mid_send_loses_nothing(tmp_path: Path):
+    """The worker process itself dies (a solo pool as ``scripts/run`` runs it, or the machine):
+    nobody is left to give its task back, which stays unacknowledged in Redis until the
+    visibility timeout. The outbox does not wait for that."""
+    hold = tmp_path / "hold"
+    hold.touch()
+    resident = member(1)
+    space = BookableSpaceFactory(hours=ALL_DAY)
+    empty_broker(TEST_REDIS_URL)
+
+    with publishing_to(TEST_REDIS_URL):
+        with running_worker(
+            TEST_REDIS_URL, tmp_path, name="doomed", env={"LINLI_SMS_HOLD": str(hold)}
+        ) as doomed:
+            booking = book(space, days_ahead_at_ten(space, 1), member=resident)
+            message = confirmation(booking.pk)
+            (started,) = wait_for(lambda: sms_events(doomed.sms_file, "started"), what="the send")
+            assert started["pid"] == doomed.process.pid
+            doomed.process.kill()
+            doomed.process.wait()
+        assert status(message.pk) == Status.SENDING
+        assert sms_events(doomed.sms_file) == []
+
+        with running_worker(TEST_REDIS_URL, tmp_path, name="successor"):
+            later = timezone.now() + STALE_CLAIM + timedelta(minutes=1)
+            assert messages_recover_stale(now=later) == 1
+            tick.delay()
+            wait_for(lambda: status(message.pk) == Status.SENT, what="the resend")
+
+    # When Redis hands the dead worker's task out again, it finds the message sent.
+    assert message_send(message.pk) == "skipped"
+    (delivered,) = sms_events(doomed.sms_file)  # the file both workers deliver to
+    assert delivered["phone"] == resident.phone
 
 
 CLOCKS = 4
