@@ -25,6 +25,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     # Anything else under /api/ is a JSON 404, also with DEBUG on (no HTML debug page).
     re_path(r"^api/", page_not_found),
+    path("", include("bookings.urls")),
+    path("", include("services.urls")),
     path("me/", include("members.urls")),
     path("", include("centers.urls")),
 ]
