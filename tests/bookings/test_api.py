@@ -4,7 +4,7 @@ Shapes exactly as the contract says, every error code a client can meet when boo
 query counts of the list endpoints. "Now" is frozen at 08:00 on Monday 2026-11-23 in Shanghai.
 """
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -30,6 +30,7 @@ from tests.factories import (
     VerifiedMemberFactory,
     book,
 )
+from tests.helpers import at, iso
 
 pytestmark = pytest.mark.django_db
 
@@ -56,15 +57,6 @@ CONTRACT_KEYS = {
 }
 BOOKING_KEYS = CONTRACT_KEYS | {"team", "space_name", "center", "checked_in_at"}
 PAGE_KEYS = {"count", "next", "previous", "results"}
-
-
-def at(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=SHANGHAI)
-
-
-def iso(day: date, hour: int, minute: int = 0) -> str:
-    """How the API writes a Shanghai time: ``2026-11-24T10:00:00+08:00``."""
-    return at(day, hour, minute).isoformat()
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,7 @@ query counts of the lists, and that another member's objects do not exist. "Now"
 08:00 on Monday 2026-11-23 in Shanghai.
 """
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -31,6 +31,7 @@ from tests.factories import (
     UserFactory,
     VerifiedMemberFactory,
 )
+from tests.helpers import at, iso
 
 pytestmark = pytest.mark.django_db
 
@@ -105,15 +106,6 @@ HOME_VISIT_KEYS = {
     "scheduled_at",
     "created",
 }
-
-
-def at(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=SHANGHAI)
-
-
-def iso(day: date, hour: int, minute: int = 0) -> str:
-    """How the API writes a Shanghai time: ``2026-11-24T10:00:00+08:00``."""
-    return at(day, hour, minute).isoformat()
 
 
 @pytest.fixture(autouse=True)
