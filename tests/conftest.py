@@ -1,5 +1,6 @@
 import functools
 import os
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -10,13 +11,16 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """Tests marked ``postgres`` need PostgreSQL, tests marked ``redis`` a Redis (real Celery
-    workers): outside CI they skip without them; in CI a missing service is a failure, never a
-    skip (the test command deselects both on its SQLite pass)."""
+    workers), tests marked ``browser`` Debian's Chromium: outside CI they skip without them; in
+    CI a missing service is a failure, never a skip (the test command deselects all three on
+    its SQLite pass)."""
     missing = []
     if "postgres" in item.keywords and connection.vendor != "postgresql":
         missing.append("PostgreSQL (set DATABASE_URL=postgres://...)")
     if "redis" in item.keywords and not _redis_answers():
         missing.append(f"Redis at {_redis_url()}")
+    if "browser" in item.keywords and not Path(_chromium()).exists():
+        missing.append(f"Chromium at {_chromium()} (apt-get install chromium fonts-noto-cjk)")
     if missing:
         message = "needs " + " and ".join(missing)
         if IN_CI:
@@ -28,6 +32,12 @@ def _redis_url() -> str:
     from tests.notifications.celery_worker import TEST_REDIS_URL
 
     return TEST_REDIS_URL
+
+
+def _chromium() -> str:
+    from tests.browser.conftest import CHROMIUM
+
+    return CHROMIUM
 
 
 @functools.cache
