@@ -48,7 +48,10 @@ class MeSerializer(serializers.ModelSerializer):
     age = serializers.SerializerMethodField(help_text="Completed years today, from birth_date")
     is_verified = serializers.BooleanField(read_only=True)
     id_number_masked = serializers.SerializerMethodField(
-        help_text="e.g. 310***********1234; null until verified. The full number is never shown."
+        help_text=(
+            "First and last character only, e.g. 3****************4; null until verified. "
+            "The full number is never shown."
+        )
     )
     suspended_until = serializers.SerializerMethodField(
         help_text="End of an active no-show suspension, or null"

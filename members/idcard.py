@@ -23,8 +23,15 @@ class IdNumber:
 
     @property
     def masked(self) -> str:
-        """``310***********1234``: the region's first three digits and the last four."""
-        return f"{self.value[:3]}{'*' * 11}{self.value[-4:]}"
+        return mask(self.value)
+
+
+def mask(value: str) -> str:
+    """``3****************4``: the first and the last character only. The birth date is shown
+    beside it (profile, admin, export), and with it every further digit counts: the first three
+    and last four left only digits 4–6, a handful of district codes, which the check digit
+    narrowed to two or three candidates. With these two, over a thousand remain."""
+    return f"{value[0]}{'*' * (len(value) - 2)}{value[-1]}"
 
 
 def check_digit(first17: str) -> str:

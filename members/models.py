@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from members import crypto, idcard
+
 
 def age_on(birth_date: date, day: date) -> int:
     """Completed years on ``day``: the birthday itself counts (60 on the 60th birthday)."""
@@ -19,7 +21,8 @@ class User(AbstractUser):
 
     The resident ID number is never stored in clear: ``id_number_encrypted`` holds it encrypted
     with the keys in settings (rotatable), ``id_number_digest`` is a keyed HMAC that keeps one ID
-    to one account, and ``id_number_masked`` is the only form ever shown.
+    to one account. The only form ever shown, ``id_number_masked``, is derived from the ciphertext
+    when it is shown: no column holds any part of the number in plain.
     """
 
     class Channel(models.TextChoices):
@@ -48,7 +51,6 @@ class User(AbstractUser):
     id_number_digest = models.CharField(
         max_length=64, null=True, blank=True, unique=True, editable=False
     )
-    id_number_masked = models.CharField(_("ID number"), max_length=18, blank=True, editable=False)
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True, editable=False)
 
     points_balance = models.IntegerField(_("points balance"), default=0, editable=False)
@@ -71,6 +73,13 @@ class User(AbstractUser):
     @property
     def is_verified(self) -> bool:
         return self.verified_at is not None
+
+    @property
+    def id_number_masked(self) -> str:
+        """``3****************4``, or "" until verified."""
+        if not self.id_number_encrypted:
+            return ""
+        return idcard.mask(crypto.decrypt(self.id_number_encrypted))
 
     def age_on(self, day: date) -> int | None:
         return age_on(self.birth_date, day) if self.birth_date else None

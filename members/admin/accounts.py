@@ -44,7 +44,7 @@ class MemberAdmin(UserAdmin):
                     "birth_date",
                     "neighbourhood",
                     "is_party_member",
-                    "id_number_masked",
+                    "id_number_display",
                     "verified_at",
                     "points_balance",
                     "anonymized_at",
@@ -59,11 +59,15 @@ class MemberAdmin(UserAdmin):
     ]
     # The identity columns never reach a form or a page: only the mask is shown.
     exclude = ["real_name_encrypted", "id_number_encrypted", "id_number_digest"]
-    readonly_fields = ["id_number_masked", "verified_at", "points_balance", "anonymized_at"]
+    readonly_fields = ["id_number_display", "verified_at", "points_balance", "anonymized_at"]
 
     @admin.display(description=_("phone"), ordering="phone")
     def phone_display(self, member: User) -> str:
         return member.phone_masked
+
+    @admin.display(description=_("ID number"))
+    def id_number_display(self, member: User) -> str:
+        return member.id_number_masked
 
     @admin.display(description=_("verified"), boolean=True, ordering="verified_at")
     def is_verified_display(self, member: User) -> bool:

@@ -120,7 +120,7 @@ def member_delete(*, member: User) -> User:
         user.neighbourhood = ""
         user.notification_channels = []
         user.is_party_member = False
-        user.real_name_encrypted = user.id_number_encrypted = user.id_number_masked = ""
+        user.real_name_encrypted = user.id_number_encrypted = ""
         user.id_number_digest = None
         user.verified_at = None
         user.is_active = False

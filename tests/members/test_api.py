@@ -478,7 +478,7 @@ class TestVerification:
         body = response.json()
         assert set(body) == ME_KEYS
         assert body["is_verified"] is True
-        assert body["id_number_masked"] == f"310***********{number[-4:]}"
+        assert body["id_number_masked"] == f"3****************{number[-1]}"
         assert body["birth_date"] == "1960-03-15"
         assert body["age"] == age_on(date(1960, 3, 15), timezone.localdate())
         assert number not in response.content.decode()
@@ -497,7 +497,7 @@ class TestVerification:
         )
 
         assert response.status_code == 200, response.content
-        assert response.json()["id_number_masked"].endswith(number[-4:])
+        assert response.json()["id_number_masked"] == f"3****************{number[-1]}"
 
     @pytest.mark.parametrize(
         "number",
@@ -723,7 +723,7 @@ class TestPages:
 
         assert response.status_code == 200
         html = response.content.decode()
-        assert f"310***********{number[-4:]}" in html
+        assert f"3****************{number[-1]}" in html
         assert number not in html
         assert "王芳" not in html
         assert "10" in html and "合唱队0" in html

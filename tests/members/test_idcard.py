@@ -25,7 +25,7 @@ def test_parse_a_valid_number_gives_its_birth_date_and_mask() -> None:
     number = parse(make_id_number(date(1958, 3, 12), region="310104", serial=27), today=TODAY)
 
     assert number.birth_date == date(1958, 3, 12)
-    assert number.masked == f"310{'*' * 11}{number.value[-4:]}"
+    assert number.masked == f"3{'*' * 16}{number.value[-1]}"
     assert len(number.masked) == 18
 
 
