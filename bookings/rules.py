@@ -88,3 +88,14 @@ def _minutes_booked(space: Space, member: User, week_start: datetime, week_end: 
         start__lt=week_end,
     ).values_list("start", "end")
     return sum((e - s).total_seconds() / 60 for s, e in rows)
+
+
+def cancel_until(space: Space, start: datetime) -> datetime:
+    """Until when the member may cancel a booking of ``space`` starting at ``start`` online."""
+    return start - timedelta(minutes=space.cancel_deadline_minutes)
+
+
+def member_can_cancel(booking: Booking, now: datetime) -> bool:
+    """Whether the member may still cancel the booking themselves (staff can later too):
+    it holds time, has not ended, and its cancel deadline has not passed."""
+    return booking.status in Booking.HOLDING and booking.end > now and now <= booking.cancel_until

@@ -100,3 +100,39 @@ def center_availability(
 
 def member_bookings(member: User) -> QuerySet[Booking]:
     return Booking.objects.filter(member=member).select_related("space__center")
+
+
+@dataclass(frozen=True)
+class StartChoice:
+    """A start time a member can book from, with every end the rules and free units allow."""
+
+    start: datetime
+    ends: list[datetime]
+
+
+def booking_choices(space: Space, day: DayAvailability) -> list[StartChoice]:
+    """The starts of one day's free stretches from which the shortest booking fits, each with
+    its possible ends (the shortest to the longest booking, on the slot grid, inside the same
+    stretch), in the center's zone."""
+    tz = space.center.tz
+    step = timedelta(minutes=space.slot_minutes)
+    shortest = step * -(-space.min_minutes // space.slot_minutes)
+    longest = timedelta(minutes=space.max_minutes)
+    choices = []
+    for stretch in day.free:
+        start = stretch.start.astimezone(tz)
+        while start + shortest <= stretch.end:
+            ends, length = [], shortest
+            while length <= longest and start + length <= stretch.end:
+                ends.append(start + length)
+                length += step
+            choices.append(StartChoice(start, ends))
+            start += step
+    return choices
+
+
+def booking_horizon(space: Space, now: datetime | None = None) -> list[DayAvailability]:
+    """``availability`` of one space from today to the last day it can be booked."""
+    now = now or timezone.now()
+    today = timezone.localdate(now, timezone=space.center.tz)
+    return availability([space], today, space.max_days_ahead + 1, now)[space.id]

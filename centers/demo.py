@@ -6,6 +6,7 @@ plausible stand-ins, and the descriptions say so with "演示数据".
 """
 
 from datetime import date, time
+from decimal import Decimal
 
 from django.db import transaction
 
@@ -561,6 +562,27 @@ CENTERS = [
     },
 ]
 
+# Phone numbers a center would have, clearly made up (021-0000-xxxx), and where the buildings
+# are, near enough for "nearest first" and a map link.
+CONTACTS = {
+    "静安寺街道社区党群服务中心": ("021-0000-0101", "31.23370", "121.44600"),
+    "友谊路街道社区党群服务中心": ("021-0000-0201", "31.40630", "121.48900"),
+    "凉城新村街道社区党群服务中心": ("021-0000-0301", "31.28900", "121.47000"),
+    "雷允上凉城药房党群服务站": ("021-0000-0302", "31.28950", "121.47120"),
+    "章氏餐饮党群服务站": ("021-0000-0303", "31.28810", "121.46890"),
+    "好宜家眼镜党群服务站": ("021-0000-0304", "31.29020", "121.47230"),
+    "大桶大足浴党群服务站": ("021-0000-0305", "31.28760", "121.47310"),
+    "凉城社区市民驿站": ("021-0000-0306", "31.29110", "121.46940"),
+    "长征镇社区党群服务中心": ("021-0000-0401", "31.24500", "121.38800"),
+    "长征镇丽湖居民区党群服务站": ("021-0000-0402", "31.24730", "121.38410"),
+    "馨越河湾居民区党群服务站": ("021-0000-0403", "31.24220", "121.39150"),
+    "象源丽都居民区党群服务站": ("021-0000-0404", "31.24890", "121.39260"),
+    "小东门街道社区党群服务中心": ("021-0000-0501", "31.22600", "121.49900"),
+    "“邻家屋里厢”服务站": ("021-0000-0502", "31.22480", "121.50120"),
+    "嘉兴路街道社区党群服务中心": ("021-0000-0601", "31.26600", "121.49300"),
+    "嘉兴路街道市民驿站第一分站": ("021-0000-0602", "31.26710", "121.49380"),
+}
+
 _CENTER_FIELDS = (
     "alias",
     "district",
@@ -612,6 +634,9 @@ def _load_center(data: dict, parent: Center | None) -> Center:
         "parent": parent,
         "is_active": True,
     }
+    if data["name"] in CONTACTS:
+        phone, latitude, longitude = CONTACTS[data["name"]]
+        values |= {"phone": phone, "latitude": Decimal(latitude), "longitude": Decimal(longitude)}
     center = sync(Center, {"name": data["name"]}, values)
     sync_set(OpeningRule, {"center": center, "space": None}, data.get("hours", []))
     sync_set(OpeningException, {"center": center, "space": None}, data.get("exceptions", []))

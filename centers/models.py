@@ -42,6 +42,14 @@ class Center(models.Model):
     subdistrict = models.CharField(_("sub-district or town"), max_length=50, blank=True)
     address = models.CharField(_("address"), max_length=255)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # Where the building is (WGS-84, as a phone's location gives it): "nearest first" and the
+    # map link. Empty for places whose address alone must do.
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
     floors = models.PositiveSmallIntegerField(_("floors"), null=True, blank=True)
     area_m2 = models.PositiveIntegerField(_("area (m²)"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)

@@ -3,6 +3,7 @@
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
+from math import asin, cos, radians, sin, sqrt
 
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
@@ -184,3 +185,26 @@ def center_staff(center_ids: Iterable[int] | None = None) -> QuerySet:
             Q(staff_assignments__center_id__in=ids) | Q(staff_assignments__center_id__in=parents)
         )
     return users.distinct().order_by("username")
+
+
+def districts() -> list[str]:
+    """The districts that have an active center, for the home page's filter."""
+    return list(active_centers().order_by("district").values_list("district", flat=True).distinct())
+
+
+def distance_km(center: Center, latitude: float, longitude: float) -> float | None:
+    """Straight-line distance (haversine) from a point to the center; None without a location."""
+    if center.latitude is None or center.longitude is None:
+        return None
+    lat1, lon1 = radians(latitude), radians(longitude)
+    lat2, lon2 = radians(float(center.latitude)), radians(float(center.longitude))
+    a = sin((lat2 - lat1) / 2) ** 2 + cos(lat1) * cos(lat2) * sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * asin(sqrt(a))
+
+
+def nearest_first(centers: Iterable[Center], latitude: float, longitude: float) -> list[Center]:
+    """The centers nearest first (``distance_km`` set on each); those without a location last."""
+    centers = list(centers)
+    for center in centers:
+        center.distance_km = distance_km(center, latitude, longitude)
+    return sorted(centers, key=lambda c: (c.distance_km is None, c.distance_km or 0, c.name))

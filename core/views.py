@@ -3,6 +3,7 @@
 Under /api/ they answer in the API's JSON error shape; elsewhere they render friendly pages.
 """
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -41,3 +42,12 @@ def server_error(request: HttpRequest) -> HttpResponse:
         "server_error",
         _("Something went wrong on our side. Please try again later."),
     )
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on every site whatever the page says; a 404 there fills
+    the logs. The icon is a static file, cached for a day."""
+    icon = (settings.BASE_DIR / "static" / "favicon.ico").read_bytes()
+    response = HttpResponse(icon, content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

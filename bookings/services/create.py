@@ -1,6 +1,6 @@
 import logging
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -95,7 +95,7 @@ def booking_create(
             attendees=attendees,
             check_in_code=_code(8),
             access_code=_code(6) if space.uses_access_codes else None,
-            cancel_until=start - timedelta(minutes=space.cancel_deadline_minutes),
+            cancel_until=rules.cancel_until(space, start),
             created_by=by,
         )
         holds.take(space, booking.unit, block_start, block_end, booking=booking)

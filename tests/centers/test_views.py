@@ -312,3 +312,60 @@ def test_not_found_page_follows_the_chosen_language(client: Client) -> None:
     assert response.status_code == 404
     assert lang(response) == "en"
     assert "Not found." in text(response)
+
+
+def test_list_filters_by_district_and_open_now(client: Client, frozen) -> None:
+    open_one = CenterFactory(name="开着的中心", district="静安区")
+    OpeningRuleFactory(center=open_one)  # 8:30–17:30 every day; it is 10:00
+    CenterFactory(name="关着的中心", district="静安区")
+    CenterFactory(name="宝山的中心", district="宝山区")
+    page = text(client.get("/?district=静安区"))
+    assert "开着的中心" in page and "关着的中心" in page and "宝山的中心" not in page
+    assert '<option value="宝山区">' in page
+    page = text(client.get("/?district=静安区&open=1"))
+    assert "开着的中心" in page and "关着的中心" not in page
+
+
+def test_list_nearest_first_when_the_browser_shares_its_location(client: Client) -> None:
+    CenterFactory(name="远的中心", latitude="31.40630", longitude="121.48900")
+    CenterFactory(name="近的中心", latitude="31.23370", longitude="121.44600")
+    CenterFactory(name="没有位置的中心")
+    page = text(client.get("/?near=31.2300,121.4400"))
+    assert page.index("近的中心") < page.index("远的中心") < page.index("没有位置的中心")
+    assert "距您0.7公里" in page
+    # A malformed location is ignored, not an error.
+    assert client.get("/?near=north").status_code == 200
+
+
+def test_centers_show_a_tap_to_call_phone_and_a_map_link(client: Client) -> None:
+    center = CenterFactory(phone="021-0000-0101")
+    for page in (text(client.get("/")), text(client.get(f"/centers/{center.pk}/"))):
+        assert '<a class="tel" href="tel:02100000101">021-0000-0101</a>' in page
+        assert 'href="https://uri.amap.com/search?keyword=' in page
+
+
+def test_every_demo_center_has_a_made_up_phone_number(db) -> None:
+    from centers.demo import load_places
+    from centers.models import Center
+
+    load_places()
+    phones = list(Center.objects.values_list("phone", flat=True))
+    assert phones and all(re.fullmatch(r"021-0000-\d{4}", p) for p in phones)
+
+
+def test_favicon(client: Client) -> None:
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/x-icon"
+    assert response.content[:4] == b"\x00\x00\x01\x00"  # an .ico file
+
+
+def test_elder_mode_switch_is_remembered(client: Client) -> None:
+    assert 'class="elder"' not in text(client.get("/"))
+    response = client.post("/prefs/elder/", {"on": "1", "next": "/programs/"})
+    assert response.status_code == 302 and response["Location"] == "/programs/"
+    page = text(client.get("/"))
+    assert '<html lang="zh-hans" class="elder">' in page
+    assert 'aria-pressed="true"' in page
+    client.post("/prefs/elder/", {"on": "0", "next": "https://evil.example/"})
+    assert 'class="elder"' not in text(client.get("/"))
