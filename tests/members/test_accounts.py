@@ -292,9 +292,13 @@ def test_header_shows_login_or_the_member_and_logout(client, member):
     client.force_login(member)
     page = client.get(RESET).content.decode()
 
-    assert "138****5678" in page
+    # The header stays short enough to fit at 200% text: "我的" leads to the account page,
+    # which shows who is logged in and has the way out.
+    assert 'href="/me/">我的</a>' in page
     assert PHONE not in page
-    assert f'href="{LOGOUT}"' in page
+    account = client.get("/me/").content.decode()
+    assert "138****5678" in account
+    assert f'href="{LOGOUT}"' in account
 
 
 # --- App (allauth headless) and /api/v1/ -------------------------------------------------------
