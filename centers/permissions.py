@@ -15,11 +15,16 @@ class Action(StrEnum):
     CHECK_IN = "check_in"
     MANAGE_SESSIONS = "manage_sessions"
     MANAGE_MEMBERS = "manage_members"  # points adjustments, lifting suspensions, teams
+    # Micro-wishes, the proposal wall and family links confirmed in person: the front desk
+    # meets the residents these are about.
+    MANAGE_COMMUNITY = "manage_community"
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.MANAGER: frozenset(Action),
-    Role.FRONT_DESK: frozenset({Action.VIEW, Action.MANAGE_BOOKINGS, Action.CHECK_IN}),
+    Role.FRONT_DESK: frozenset(
+        {Action.VIEW, Action.MANAGE_BOOKINGS, Action.CHECK_IN, Action.MANAGE_COMMUNITY}
+    ),
     Role.VIEWER: frozenset({Action.VIEW}),
 }
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("api/v1/", include("bookings.api_urls")),
     path("api/v1/", include("services.api_urls")),
     path("api/v1/", include("notifications.api_urls")),
+    path("api/v1/", include("community.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     # Anything else under /api/ is a JSON 404, also with DEBUG on (no HTML debug page).

@@ -10,6 +10,7 @@ from bookings.services.clock import (
     bookings_mark_no_shows,
     bookings_release_unclaimed,
 )
+from community.services.wishes import wishes_release_stale
 from core.idempotency import idempotency_keys_purge
 from notifications import jobs
 from notifications.services import message_send, messages_due, messages_recover_stale
@@ -30,6 +31,7 @@ CLOCK_JOBS = [
     bookings_complete_past,
     offers_expire,
     registrations_mark_no_shows,
+    wishes_release_stale,
     jobs.reminders_schedule,
     messages_recover_stale,
 ]

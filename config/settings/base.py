@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "bookings",
     "services",
     "notifications",
+    "community",
 ]
 
 MIDDLEWARE = [
@@ -244,6 +245,10 @@ WECHAT_APPID = env.str("WECHAT_APPID", default="")
 WECHAT_SECRET = env.str("WECHAT_SECRET", default="")
 WECHAT_TIMEOUT_SECONDS = env.float("WECHAT_TIMEOUT_SECONDS", default=5.0)
 
+# --- Community ----------------------------------------------------------------------------------
+WISH_CLAIM_DAYS = 7  # a volunteer's claim on a micro-wish lapses after this many days
+WISH_POINTS = 10  # what fulfilling a micro-wish earns the volunteer, once confirmed
+
 # --- API ------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -289,6 +294,8 @@ SPECTACULAR_SETTINGS = {
         "SessionStatusEnum": "services.models.Session.Status",
         "RegistrationStatusEnum": "services.models.Registration.Status",
         "HomeVisitStatusEnum": "services.models.HomeVisitRequest.Status",
+        "WishStatusEnum": "community.models.Wish.Status",
+        "WishCategoryEnum": "community.models.Wish.Category",
         # The same three channels as members.models.User.Channel: one name for both.
         "ChannelEnum": "notifications.models.Message.Channel",
         "MessageStatusEnum": "notifications.models.Message.Status",

@@ -14,7 +14,12 @@ Role = StaffAssignment.Role
 
 EXPECTED = {
     Role.MANAGER: set(Action),
-    Role.FRONT_DESK: {Action.VIEW, Action.MANAGE_BOOKINGS, Action.CHECK_IN},
+    Role.FRONT_DESK: {
+        Action.VIEW,
+        Action.MANAGE_BOOKINGS,
+        Action.CHECK_IN,
+        Action.MANAGE_COMMUNITY,
+    },
     Role.VIEWER: {Action.VIEW},
 }
 

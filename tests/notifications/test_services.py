@@ -19,6 +19,7 @@ from bookings import errors as booking_errors
 from bookings.models import Booking
 from bookings.services.lifecycle import booking_approve, booking_cancel, booking_reject
 from centers.models import Space
+from community.messages import COMMUNITY_TEXTS
 from members.models import Suspension, User, WeChatAccount
 from members.services.no_shows import no_show_record
 from notifications import services
@@ -409,7 +410,34 @@ def about_each_kind(space) -> dict[str, list[tuple[object, dict]]]:
         "suspended": [(suspension, none)],
         "home_visit_scheduled": [(visit, none)],
         "staff_digest": [(space.center, {"count": 3, "place": space.center.name})],
+        **community_messages(space.center, staff),
     }
+
+
+def community_messages(center, staff) -> dict[str, list[tuple[object, dict]]]:
+    """A micro-wish taken through every step, and the messages its services wrote."""
+    from community.services.wishes import (
+        wish_claim,
+        wish_confirm,
+        wish_decline,
+        wish_fulfil,
+        wish_withdraw,
+        wishes_release_stale,
+    )
+    from tests.community.conftest import claimed_wish, post_wish, volunteer_factory, wisher_factory
+
+    wisher, volunteer = wisher_factory(), volunteer_factory()
+    wish_decline(wish=post_wish(wisher, center), by=staff, reason="请拨打物业电话")
+    wish = claimed_wish(wisher, center, staff, volunteer)
+    wish = wish_claim(wish=wish_withdraw(wish=wish, member=volunteer), member=volunteer)
+    wish_confirm(wish=wish_fulfil(wish=wish, member=volunteer, note="换好了"), by=wisher)
+    lapsing = claimed_wish(wisher, center, staff, volunteer)
+    wishes_release_stale(now=lapsing.claim_expires_at)
+    wish_withdraw(wish=claimed_wish(wisher, center, staff, volunteer), member=wisher)
+    cases: dict[str, list[tuple[object, dict]]] = {}
+    for message in Message.objects.filter(kind__startswith="wish_"):
+        cases.setdefault(base_kind(message.kind), []).append((message.about, message.context))
+    return cases
 
 
 @pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES])
@@ -437,6 +465,7 @@ def test_every_kind_the_code_notifies_has_a_text() -> None:
             "registration_entered",
         ],
         'f"lottery_{registration.status}"': ["lottery_confirmed", "lottery_waitlisted"],
+        'f"{kind}@{event.pk}"': list(COMMUNITY_TEXTS),
     }
     packages = [
         d

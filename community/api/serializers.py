@@ -1,0 +1,119 @@
+"""What the wishes and proposals API reads and writes. The wall shows a wisher's first name and
+neighbourhood only; the private part of a wish goes to its wisher and its volunteer alone."""
+
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from community.models import Wish
+from community.selectors import wish_acquainted
+from core.filters import MAX_ID
+from core.serializers import StrictCharField, StrictIntegerField, StrictSerializer
+
+
+class WisherSerializer(serializers.Serializer):
+    first_name = serializers.CharField(help_text="As the member gave it; may be empty")
+    neighbourhood = serializers.CharField(help_text="居民区; may be empty")
+
+
+def _viewer(context: dict) -> Any:
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
+class WishPrivateSerializer(serializers.ModelSerializer):
+    """Only for the wisher and the volunteer holding the claim."""
+
+    class Meta:
+        model = Wish
+        fields = [
+            "details",
+            "decline_reason",
+            "fulfil_note",
+            "claimed_at",
+            "claim_expires_at",
+            "fulfilled_at",
+            "closed_at",
+        ]
+        read_only_fields = fields
+
+
+class WishSerializer(serializers.ModelSerializer):
+    wisher = serializers.SerializerMethodField()
+    claimed_by_me = serializers.SerializerMethodField()
+    center_name = serializers.CharField(source="center.name", read_only=True)
+    # Not read-only, so that the schema does not list it as always present (the serializer only
+    # ever renders answers).
+    private = WishPrivateSerializer(
+        source="*",
+        required=False,
+        help_text="Only in answers to the wisher and to the volunteer holding the claim",
+    )
+
+    class Meta:
+        model = Wish
+        fields = [
+            "id",
+            "center",
+            "category",
+            "text",
+            "status",
+            "wisher",
+            "claimed_by_me",
+            "created",
+            "center_name",
+            "private",
+        ]
+        read_only_fields = fields[:-1]
+
+    @extend_schema_field(WisherSerializer)
+    def get_wisher(self, wish: Wish) -> dict[str, str]:
+        return {"first_name": wish.wisher.first_name, "neighbourhood": wish.wisher.neighbourhood}
+
+    def get_claimed_by_me(self, wish: Wish) -> bool:
+        viewer = _viewer(self.context)
+        return viewer is not None and wish.claimed_by_id == viewer.pk
+
+    def to_representation(self, wish: Wish) -> dict[str, Any]:
+        with timezone.override(wish.center.tz):
+            data = super().to_representation(wish)
+        if not wish_acquainted(wish, _viewer(self.context)):
+            del data["private"]
+        return data
+
+
+class WishCreateSerializer(StrictSerializer):
+    center = StrictIntegerField(min_value=1, max_value=MAX_ID)
+    category = serializers.ChoiceField(choices=Wish.Category.choices)
+    text = StrictCharField(max_length=300, help_text="A short text: what would help")
+    details = StrictCharField(
+        max_length=2000,
+        allow_blank=True,
+        default="",
+        help_text="Private: an address, when to call. Staff and the volunteer only.",
+    )
+
+
+class WishClaimSerializer(StrictSerializer):
+    team = StrictIntegerField(
+        min_value=1,
+        max_value=MAX_ID,
+        allow_null=True,
+        default=None,
+        help_text="Claim for this team (one the member belongs to)",
+    )
+
+
+class WishFulfilSerializer(StrictSerializer):
+    note = StrictCharField(max_length=500, help_text="What was done")
+
+
+class EmptySerializer(StrictSerializer):
+    """A body with no fields (any field is a 400 ``invalid``)."""
+
+
+NO_SUCH_CENTER = _("There is no such center.")

@@ -1,0 +1,215 @@
+"""The micro-wishes and proposals API (API.md, "Community"): parse, call one service or
+selector, render. Another member's wish is a 404, as is one the member has no part in."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotAuthenticated, ValidationError
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from centers.selectors import active_centers
+from community import selectors
+from community.api.filters import WishFilter
+from community.api.serializers import (
+    NO_SUCH_CENTER,
+    EmptySerializer,
+    WishClaimSerializer,
+    WishCreateSerializer,
+    WishFulfilSerializer,
+    WishSerializer,
+)
+from community.models import Wish
+from community.services.wishes import (
+    wish_claim,
+    wish_confirm,
+    wish_create,
+    wish_fulfil,
+    wish_withdraw,
+)
+from core import idempotency
+from core.acting import actor_of
+from core.serializers import ErrorSerializer
+from members.errors import NotEligible
+from members.selectors import member_teams
+
+ID_REGEX = "[0-9]{1,18}"
+# DRF's wording, so that its translations apply (as core.filters.StrictBooleanField).
+INVALID_BOOLEAN = _("Must be a valid boolean.")
+ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
+CONFLICT = {409: OpenApiResponse(ErrorSerializer, description="invalid_transition")}
+IDEMPOTENCY_ERRORS = {
+    409: OpenApiResponse(ErrorSerializer, description="request_in_progress"),
+    422: OpenApiResponse(ErrorSerializer, description="idempotency_key_reused"),
+}
+
+
+def _flag(request: Request, name: str) -> bool:
+    """A boolean query parameter the filter set validates too (``?mine=maybe`` is a 400)."""
+    value = request.query_params.get(name, "").strip().lower()
+    if value in ("", "false", "0"):
+        return False
+    if value in ("true", "1"):
+        return True
+    raise ValidationError({name: [INVALID_BOOLEAN]})
+
+
+@extend_schema_view(
+    list=extend_schema(
+        responses={200: WishSerializer(many=True), 400: ErrorSerializer, 401: ErrorSerializer},
+        description=(
+            "The wall: wishes staff have published (`published`, `claimed`, `fulfilled`, "
+            "`closed`), newest first; `?status=published` for the open ones. Anyone may read "
+            "it. `?mine=true`: the member's own wishes in every state; `?claimed_by_me=true`: "
+            "the wishes the member claimed (both need a login: 401). The wall shows the "
+            "wisher's first name and neighbourhood only; `private` appears only for the wisher "
+            "and the volunteer holding the claim."
+        ),
+    ),
+    retrieve=extend_schema(responses={200: WishSerializer, 404: ErrorSerializer}),
+)
+class WishViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Micro-wishes (微心愿)."""
+
+    serializer_class = WishSerializer
+    filterset_class = WishFilter
+    lookup_value_regex = ID_REGEX
+
+    def get_permissions(self) -> list[Any]:
+        if self.action in ("list", "retrieve"):
+            return [AllowAny()]
+        return [IsAuthenticated()]
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
+    def get_queryset(self) -> QuerySet[Wish]:
+        if getattr(self, "swagger_fake_view", False):
+            return Wish.objects.none()
+        user = self.request.user
+        if self.action == "list":
+            mine, claimed = _flag(self.request, "mine"), _flag(self.request, "claimed_by_me")
+            if (mine or claimed) and not user.is_authenticated:
+                raise NotAuthenticated()
+            if mine:
+                return selectors.member_wishes(user)
+            if claimed:
+                return selectors.member_claims(user)
+            return selectors.public_wishes()
+        if self.action == "claim":
+            return selectors.public_wishes()
+        if self.action == "fulfil":
+            return selectors.member_claims(user)
+        if self.action == "confirm":
+            return selectors.member_wishes(user)
+        if self.action == "withdraw":
+            return selectors.member_wishes(user) | selectors.member_claims(user)
+        return selectors.visible_wishes(user)
+
+    def _done(self, wish: Wish, code: int = status.HTTP_200_OK) -> Response:
+        return Response(self.get_serializer(wish).data, status=code)
+
+    @extend_schema(
+        request=WishCreateSerializer,
+        responses={201: WishSerializer, **ERRORS, **IDEMPOTENCY_ERRORS},
+        parameters=[idempotency.PARAMETER],
+        description=(
+            "Post a wish (`submitted`): staff review it before it goes on the wall. Errors: "
+            "400 `invalid`, `quota_exceeded` (three open wishes at most)."
+        ),
+    )
+    @idempotency.idempotent
+    def create(self, request: Request) -> Response:
+        """Post a micro-wish."""
+        body = WishCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        center = active_centers().filter(pk=data["center"]).first()
+        if center is None:
+            raise ValidationError({"center": [NO_SUCH_CENTER]})
+        wish = wish_create(
+            member=request.user,
+            center=center,
+            category=data["category"],
+            text=data["text"],
+            details=data["details"],
+            by=actor_of(request),
+        )
+        return self._done(wish, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=WishClaimSerializer,
+        responses={200: WishSerializer, **ERRORS, 409: ErrorSerializer},
+        description=(
+            "Take on an open wish, alone or for one of the member's teams. One claimant at a "
+            "time; the claim lapses after a week unless fulfilled. Errors: 409 "
+            "`already_claimed`, `invalid_transition`; 400 `own_wish`, "
+            "`verification_required`, `not_eligible` (not in the team), `quota_exceeded`."
+        ),
+    )
+    @action(detail=True, methods=["post"])
+    def claim(self, request: Request, pk: str) -> Response:
+        """Claim a wish."""
+        wish = self.get_object()
+        body = WishClaimSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        team = None
+        if body.validated_data["team"] is not None:
+            team = member_teams(request.user).filter(pk=body.validated_data["team"]).first()
+            if team is None:
+                raise NotEligible()
+        wish = wish_claim(wish=wish, member=request.user, team=team, by=actor_of(request))
+        return self._done(wish)
+
+    @extend_schema(
+        request=WishFulfilSerializer,
+        responses={200: WishSerializer, **ERRORS, **CONFLICT},
+        description="The volunteer holding the claim says it is done, and how (`fulfilled`).",
+    )
+    @action(detail=True, methods=["post"])
+    def fulfil(self, request: Request, pk: str) -> Response:
+        """Mark a claimed wish fulfilled."""
+        wish = self.get_object()
+        body = WishFulfilSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        wish = wish_fulfil(
+            wish=wish, member=request.user, note=body.validated_data["note"], by=actor_of(request)
+        )
+        return self._done(wish)
+
+    @extend_schema(
+        request=None,
+        responses={200: WishSerializer, **ERRORS, **CONFLICT},
+        description=(
+            "The wisher confirms a fulfilled wish (`closed`); the volunteer earns its points."
+        ),
+    )
+    @action(detail=True, methods=["post"])
+    def confirm(self, request: Request, pk: str) -> Response:
+        """Confirm a fulfilled wish."""
+        wish = self.get_object()
+        EmptySerializer(data=request.data).is_valid(raise_exception=True)
+        return self._done(wish_confirm(wish=wish, by=actor_of(request)))
+
+    @extend_schema(
+        request=None,
+        responses={200: WishSerializer, **ERRORS, **CONFLICT},
+        description=(
+            "The volunteer gives a claimed wish back (`published` again), or the wisher takes "
+            "their wish off the wall before it is fulfilled (`closed`)."
+        ),
+    )
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk: str) -> Response:
+        """Withdraw a claim, or a wish."""
+        wish = get_object_or_404(self.get_queryset().distinct(), pk=pk)
+        EmptySerializer(data=request.data).is_valid(raise_exception=True)
+        return self._done(wish_withdraw(wish=wish, member=request.user, by=actor_of(request)))

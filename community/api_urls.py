@@ -1,0 +1,11 @@
+"""Micro-wishes and proposals under /api/v1/ (API.md, "Community")."""
+
+from rest_framework.routers import DefaultRouter
+
+from community.api.views import WishViewSet
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("wishes", WishViewSet, basename="wish")
+
+urlpatterns = router.urls

@@ -1,0 +1,30 @@
+from django.utils.translation import gettext_lazy as _
+
+from core.errors import LinliError
+
+
+class AlreadyClaimed(LinliError):
+    code = "already_claimed"
+    status = 409
+    message = _("Someone has already claimed this wish.")
+
+
+class InvalidTransition(LinliError):
+    code = "invalid_transition"
+    status = 409
+    message = _("This is not possible in the wish's current state.")
+
+
+class OwnWish(LinliError):
+    code = "own_wish"
+    message = _("You cannot claim your own wish.")
+
+
+class TooManyOpenWishes(LinliError):
+    code = "quota_exceeded"
+    message = _("You already have as many open wishes as one person may have.")
+
+
+class TooManyClaims(LinliError):
+    code = "quota_exceeded"
+    message = _("Fulfil the wishes you have claimed before claiming more.")

@@ -1,0 +1,128 @@
+"""The community side of a center: micro-wishes (微心愿) and the proposal wall (提案墙)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Wish(models.Model):
+    """A small wish a resident posts (or staff post for them); once staff publish it, a
+    volunteer or a team claims it, fulfils it, and the wisher confirms.
+
+    The wall shows the wisher's first name and neighbourhood only. ``details`` (an address, a
+    time to call) is for staff, the wisher and whoever holds the claim."""
+
+    class Category(models.TextChoices):
+        DAILY_GOODS = "daily_goods", _("daily goods")
+        REPAIR = "repair", _("repair")
+        COMPANY = "company", _("company")
+        ERRAND = "errand", _("errand")
+        OTHER = "other", _("other")
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("awaiting review")
+        PUBLISHED = "published", _("open")
+        CLAIMED = "claimed", _("claimed")
+        FULFILLED = "fulfilled", _("fulfilled, awaiting confirmation")
+        CLOSED = "closed", _("closed")
+        DECLINED = "declined", _("declined")
+
+    # Once staff publish a wish, it is on the wall in whatever state it goes on to.
+    PUBLIC = (Status.PUBLISHED, Status.CLAIMED, Status.FULFILLED, Status.CLOSED)
+    OPEN = (Status.SUBMITTED, Status.PUBLISHED, Status.CLAIMED, Status.FULFILLED)
+    HELD = (Status.CLAIMED, Status.FULFILLED)
+
+    center = models.ForeignKey(
+        "centers.Center", on_delete=models.PROTECT, related_name="wishes", verbose_name=_("center")
+    )
+    wisher = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="wishes",
+        verbose_name=_("wisher"),
+    )
+    category = models.CharField(_("category"), max_length=16, choices=Category)
+    text = models.CharField(_("wish"), max_length=300)
+    details = models.TextField(
+        _("private details"),
+        blank=True,
+        help_text=_("Address, when to call: only staff, the wisher and the volunteer see this."),
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status, default=Status.SUBMITTED, db_index=True
+    )
+    decline_reason = models.CharField(_("reason declined"), max_length=200, blank=True)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="claimed_wishes",
+        verbose_name=_("claimed by"),
+    )
+    claimed_team = models.ForeignKey(
+        "members.Team",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="claimed_wishes",
+        verbose_name=_("for team"),
+    )
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    claim_expires_at = models.DateTimeField(_("claim lapses at"), null=True, blank=True)
+    fulfil_note = models.CharField(_("what was done"), max_length=500, blank=True)
+    fulfilled_at = models.DateTimeField(_("fulfilled at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("posted by"),
+    )
+    created = models.DateTimeField(_("posted"), auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("micro-wish")
+        verbose_name_plural = _("micro-wishes")
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["center", "status", "-created"])]
+        constraints = [
+            # A wish in someone's hands has those hands; nobody claims their own wish.
+            models.CheckConstraint(
+                condition=~Q(status__in=["claimed", "fulfilled"]) | Q(claimed_by__isnull=False),
+                name="wish_held_has_claimant",
+            ),
+            models.CheckConstraint(
+                condition=~Q(claimed_by=F("wisher")), name="wish_not_claimed_by_wisher"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(decline_reason=""),
+                name="wish_declined_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:30]
+
+
+class WishEvent(models.Model):
+    """The audit trail of a wish: each step, who took it and for whom."""
+
+    wish = models.ForeignKey(Wish, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=32)
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(max_length=500, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.wish_id} {self.action}"

@@ -1,0 +1,82 @@
+"""The member's wishes (and claims) in their data export, and what deleting the account does
+to them: open wishes are withdrawn and claims given back, and the words that may name or
+locate the person (the wish, its private details, a volunteer's note) are cleared. The rows
+stay, so the center's counts stay right."""
+
+from typing import Any
+
+from django.utils import timezone
+
+from community.models import Wish, WishEvent
+from members.models import User
+from members.services.privacy import anonymizer, export_section
+
+Status = Wish.Status
+
+
+def _when(moment) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+@export_section("wishes")
+def wishes_export(member: User) -> list[dict[str, Any]]:
+    wishes = Wish.objects.filter(wisher=member).select_related("center").order_by("created")
+    return [
+        {
+            "id": w.pk,
+            "center": w.center.name,
+            "category": w.category,
+            "text": w.text,
+            "details": w.details,
+            "status": w.status,
+            "decline_reason": w.decline_reason,
+            "fulfil_note": w.fulfil_note,
+            "created": _when(w.created),
+            "closed_at": _when(w.closed_at),
+        }
+        for w in wishes
+    ]
+
+
+@export_section("wish_claims")
+def claims_export(member: User) -> list[dict[str, Any]]:
+    claims = Wish.objects.filter(claimed_by=member).select_related("center").order_by("claimed_at")
+    return [
+        {
+            "id": w.pk,
+            "center": w.center.name,
+            "text": w.text,
+            "status": w.status,
+            "claimed_at": _when(w.claimed_at),
+            "fulfil_note": w.fulfil_note,
+        }
+        for w in claims
+    ]
+
+
+@anonymizer
+def wishes_anonymize(member: User) -> None:
+    """Runs inside member_delete's transaction."""
+    now = timezone.now()
+    for wish in Wish.objects.filter(wisher=member, status__in=Wish.OPEN):
+        before = wish.status
+        Wish.objects.filter(pk=wish.pk).update(status=Status.CLOSED, closed_at=now)
+        WishEvent.objects.create(
+            wish=wish, action="account_deleted", from_status=before, to_status=Status.CLOSED
+        )
+    Wish.objects.filter(wisher=member).update(text="", details="", decline_reason="")
+    for wish in Wish.objects.filter(claimed_by=member, status=Status.CLAIMED):
+        Wish.objects.filter(pk=wish.pk, status=Status.CLAIMED).update(
+            status=Status.PUBLISHED,
+            claimed_by=None,
+            claimed_team=None,
+            claimed_at=None,
+            claim_expires_at=None,
+        )
+        WishEvent.objects.create(
+            wish=wish,
+            action="account_deleted",
+            from_status=Status.CLAIMED,
+            to_status=Status.PUBLISHED,
+        )
+    Wish.objects.filter(claimed_by=member).update(fulfil_note="")

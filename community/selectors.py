@@ -1,0 +1,43 @@
+"""Reads about wishes and proposals, for the API and the pages."""
+
+from django.db.models import Q, QuerySet
+
+from community.models import Wish
+from members.models import User
+
+
+def _wishes() -> QuerySet[Wish]:
+    return Wish.objects.filter(center__is_active=True).select_related("center", "wisher")
+
+
+def public_wishes() -> QuerySet[Wish]:
+    """Wishes staff have published, in whatever state they went on to, newest first."""
+    return _wishes().filter(status__in=Wish.PUBLIC).order_by("-created", "-id")
+
+
+def member_wishes(member: User) -> QuerySet[Wish]:
+    """The member's own wishes in every state, newest first."""
+    return _wishes().filter(wisher=member).order_by("-created", "-id")
+
+
+def member_claims(member: User) -> QuerySet[Wish]:
+    """Wishes the member holds or fulfilled, newest claim first."""
+    return _wishes().filter(claimed_by=member).order_by("-claimed_at", "-id")
+
+
+def visible_wishes(member: User | None) -> QuerySet[Wish]:
+    """What one member may open: the wall, and their own wishes in any state."""
+    wishes = _wishes().order_by("-created", "-id")
+    if member is None or not member.is_authenticated:
+        return wishes.filter(status__in=Wish.PUBLIC)
+    return wishes.filter(Q(status__in=Wish.PUBLIC) | Q(wisher=member))
+
+
+def wish_acquainted(wish: Wish, member: User | None) -> bool:
+    """Whether ``member`` may see the wish's private part: its wisher, or the volunteer who
+    holds (or held, up to its close) the claim."""
+    if member is None or not member.is_authenticated:
+        return False
+    return wish.wisher_id == member.pk or (
+        wish.claimed_by_id == member.pk and wish.status in (*Wish.HELD, Wish.Status.CLOSED)
+    )
