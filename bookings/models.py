@@ -176,7 +176,9 @@ class SpaceHold(models.Model):
     class Meta:
         verbose_name = _("space hold")
         verbose_name_plural = _("space holds")
-        indexes = [models.Index(fields=["space", "start", "end"])]
+        # End first: a window's holds are those ending after its start, so history (holds that
+        # ended long ago) lies outside the index range scanned; ``start`` is checked in the index.
+        indexes = [models.Index(fields=["space", "end", "start"], name="spacehold_space_end_start")]
         constraints = [
             models.CheckConstraint(condition=Q(end__gt=F("start")), name="hold_end_after_start"),
             models.CheckConstraint(
@@ -189,6 +191,24 @@ class SpaceHold(models.Model):
 
     def __str__(self) -> str:
         return f"{self.space_id}#{self.unit} {self.start:%Y-%m-%d %H:%M}–{self.end:%H:%M}"
+
+
+class AvailabilityChange(models.Model):
+    """A change of the holds that bear on one day of a space, written in the transaction that
+    changes them. The sum of ``weight`` over a (space, day) is that day's version: it only grows
+    (rows are inserted, never updated, so writers never wait for each other here), and cached
+    availability is keyed by it (``bookings.availability_cache``). Rows of past days, which are
+    never cached, are deleted by the clock."""
+
+    space = models.ForeignKey("centers.Space", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    weight = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        indexes = [models.Index(fields=["space", "day"], name="availabilitychange_space_day")]
+
+    def __str__(self) -> str:
+        return f"{self.space_id} {self.day} +{self.weight}"
 
 
 class BookingEvent(models.Model):

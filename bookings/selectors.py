@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from bookings.freetime import FreeStretch, SpaceGrid, UnitHolds, free_stretches
 from bookings.models import Booking, SpaceHold
-from centers.hours import Interval, merge
+from centers.hours import DayHours, Interval, merge
 from centers.models import Center, Space
 from centers.selectors import space_hours
 from members.models import User
@@ -34,22 +34,11 @@ def space_grid(space: Space) -> SpaceGrid:
     )
 
 
-def availability(
-    spaces: Sequence[Space], start: date, days: int, now: datetime | None = None
-) -> dict[int, list[DayAvailability]]:
-    """Open hours and free stretches of each space for ``days`` days from ``start``.
-
-    Three queries for any number of spaces (hours: two; holds of bookings, blackouts and
-    sessions: one). ``space.center`` must be loaded. Free stretches lie on the slot grid, leave
-    out the past, the notice period and days beyond the booking horizon, keep buffers around
-    holds, and say how many units are free for the whole stretch.
-    """
-    if not spaces:
-        return {}
-    now = now or timezone.now()
-    end = start + timedelta(days=days - 1)
-    hours = space_hours(spaces, start - timedelta(days=1), end)
-
+def hold_spans(
+    spaces: Sequence[Space], start: date, end: date
+) -> dict[int, dict[int, list[tuple[float, float]]]]:
+    """Holds (as POSIX timestamps) by space and unit that can bear on ``start``..``end``: one
+    query, an index range scan (space, end) that leaves history out."""
     margin = timedelta(days=2) + timedelta(
         minutes=max(s.buffer_before_minutes + s.buffer_after_minutes for s in spaces)
     )
@@ -58,9 +47,39 @@ def availability(
     window_end = datetime.combine(end, time(0), tzinfo=tz0) + margin
     spans: dict[int, dict[int, list[tuple[float, float]]]] = defaultdict(lambda: defaultdict(list))
     for space_id, unit, s, e in SpaceHold.objects.filter(
-        space__in=[s.id for s in spaces], start__lt=window_end, end__gt=window_start
+        space__in=[s.id for s in spaces], end__gt=window_start, start__lt=window_end
     ).values_list("space_id", "unit", "start", "end"):
         spans[space_id][unit].append((s.timestamp(), e.timestamp()))
+    return spans
+
+
+def can_be_booked(space: Space) -> bool:
+    return space.bookable and space.is_active and space.center.is_active
+
+
+def availability(
+    spaces: Sequence[Space],
+    start: date,
+    days: int,
+    now: datetime | None = None,
+    hours: dict[int, list[DayHours]] | None = None,
+) -> dict[int, list[DayAvailability]]:
+    """Open hours and free stretches of each space for ``days`` days from ``start``.
+
+    Three queries for any number of spaces (hours: two, none if ``hours`` from the day before
+    ``start`` are given; holds of bookings, blackouts and sessions: one). ``space.center`` must
+    be loaded. Free stretches lie on the slot grid, leave out the past, the notice period and
+    days beyond the booking horizon, keep buffers around holds, and say how many units are free
+    for the whole stretch.
+    """
+    if not spaces:
+        return {}
+    now = now or timezone.now()
+    end = start + timedelta(days=days - 1)
+    if hours is None:
+        hours = space_hours(spaces, start - timedelta(days=1), end)
+    bookable = [space for space in spaces if can_be_booked(space)]
+    spans = hold_spans(bookable, start, end) if bookable else {}
 
     result: dict[int, list[DayAvailability]] = {}
     grids: dict = {}  # spaces with the same hours and grid share their slots
@@ -68,7 +87,7 @@ def availability(
         tz = space.center.tz
         space_days = hours[space.id]
         out = [DayAvailability(d.date, list(d.intervals)) for d in space_days[1:]]
-        if space.bookable and space.is_active and space.center.is_active:
+        if can_be_booked(space):
             latest_day = timezone.localdate(now, timezone=tz) + timedelta(days=space.max_days_ahead)
             last = min(end, latest_day)
             if last >= start:
@@ -76,9 +95,14 @@ def availability(
                     unit: UnitHolds(unit_spans) for unit, unit_spans in spans[space.id].items()
                 }
                 stretches = merge(i for d in space_days for i in d.intervals)
-                earliest = max(now, now + timedelta(minutes=space.min_notice_minutes))
                 free = free_stretches(
-                    space_grid(space), stretches, unit_holds, earliest, start, last, grids
+                    space_grid(space),
+                    stretches,
+                    unit_holds,
+                    earliest(space, now),
+                    start,
+                    last,
+                    grids,
                 )
                 for day in out:
                     day.free = free.get(day.date, [])
@@ -86,16 +110,16 @@ def availability(
     return result
 
 
-def center_availability(
-    center: Center, start: date, days: int, now: datetime | None = None
-) -> list[tuple[Space, list[DayAvailability]]]:
-    """``availability`` of every active, bookable space of ``center``, in the spaces' usual
-    order. Four queries however many spaces and bookings the center has."""
+def earliest(space: Space, now: datetime) -> datetime:
+    """The first moment a member may book ``space`` for."""
+    return max(now, now + timedelta(minutes=space.min_notice_minutes))
+
+
+def center_bookable_spaces(center: Center) -> list[Space]:
     spaces = list(Space.objects.filter(center=center, is_active=True, bookable=True))
     for space in spaces:
         space.center = center  # loaded already; spares a query per space
-    days_by_space = availability(spaces, start, days, now)
-    return [(space, days_by_space[space.id]) for space in spaces]
+    return spaces
 
 
 def member_bookings(member: User) -> QuerySet[Booking]:

@@ -90,14 +90,13 @@ def blackout_create(
         for s, e in occurrences:
             if len(holds.free_units(space, s, e)) < space.units:
                 raise errors.BlackoutConflict([], blocked_by_blackout=True)
-            SpaceHold.objects.bulk_create(
-                SpaceHold(space=space, unit=unit, start=s, end=e, blackout=blackout)
-                for unit in range(1, space.units + 1)
-            )
+            holds.take_many(space, [(s, e)], blackout=blackout)
     return blackout, cancelled
 
 
 def blackout_delete(*, blackout: Blackout, by: User) -> None:
     if not staff_can(by, Action.MANAGE_BOOKINGS, blackout.space.center_id):
         raise NotFound()
-    blackout.delete()
+    with transaction.atomic():
+        holds.release(SpaceHold.objects.filter(blackout=blackout))
+        blackout.delete()

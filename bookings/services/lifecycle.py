@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from bookings import errors
 from bookings.models import Booking, SpaceHold
+from bookings.services import holds
 from bookings.services.events import record_event
 from centers.permissions import Action, staff_can
 from core.errors import Invalid, NotFound
@@ -40,7 +41,7 @@ def transition(
     if not updated:
         raise error()
     if to not in Booking.HOLDING:
-        SpaceHold.objects.filter(booking=booking).delete()
+        holds.release(SpaceHold.objects.filter(booking=booking))
     booking.refresh_from_db()
     record_event(booking, action, before, to, actor, reason)
     return booking

@@ -50,10 +50,7 @@ def _hold_space(
         booking_cancel(booking=b, by=by, reason=cancel_reason or _("Used for a program session"))
         for b in conflicts
     ]
-    SpaceHold.objects.bulk_create(
-        SpaceHold(space=space, unit=unit, start=session.start, end=session.end, session=session)
-        for unit in range(1, space.units + 1)
-    )
+    holds.take_many(space, [(session.start, session.end)], session=session)
     return cancelled
 
 
@@ -227,7 +224,7 @@ def session_update(
             session.note = note
         session.save()
         if changed_time and session.space_id:
-            SpaceHold.objects.filter(session=session).delete()
+            holds.release(SpaceHold.objects.filter(session=session))
             _hold_space(session, session.space, by, False, "")
         offer_next(session, now)
         for registration in session.registrations.filter(
@@ -251,7 +248,7 @@ def session_cancel(*, session: Session, by: User, reason: str) -> Session:
         session.status = Session.Status.CANCELLED
         session.seats_taken = 0
         session.save(update_fields=["status", "seats_taken"])
-        SpaceHold.objects.filter(session=session).delete()
+        holds.release(SpaceHold.objects.filter(session=session))
         for registration in session.registrations.filter(
             status__in=Registration.ACTIVE
         ).select_related("member"):

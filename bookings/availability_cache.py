@@ -1,0 +1,136 @@
+"""Availability as the API shows it, with each (space, day) cached in the Django cache.
+
+A day's free stretches are cached only when nothing but the day's own hours, the space's grid
+and the holds that bear on the day decides them: the day lies after the notice period and within
+the booking horizon, and no opening stretch crosses its midnights (a 24-hour room's day depends
+on its neighbours; such days, and today, are computed every time). The key holds what else
+decides them: the space's grid, the day's opening intervals, and the day's version — the sum of
+the ``AvailabilityChange`` rows that every change of holds writes in its own transaction
+(``bookings.services.holds``). The versions are read before the holds, so an answer computed
+from holds older than a version is never stored under it.
+"""
+
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Sum
+from django.utils import timezone
+
+from bookings.models import AvailabilityChange
+from bookings.selectors import DayAvailability, availability, can_be_booked, earliest
+from centers.hours import DayHours, Interval, merge
+from centers.models import Space
+from centers.selectors import space_hours
+
+# Versions make entries exact; expiry only keeps the cache from filling with days gone by.
+CACHE_SECONDS = 24 * 3600
+KEY_PREFIX = "avail1"
+
+
+def versions(spaces: Sequence[Space], first: date, last: date) -> dict[tuple[int, date], int]:
+    rows = (
+        AvailabilityChange.objects.filter(
+            space__in=[s.id for s in spaces], day__gte=first, day__lte=last
+        )
+        .order_by()
+        .values_list("space_id", "day")
+        .annotate(version=Sum("weight"))
+    )
+    return {(space_id, day): version for space_id, day, version in rows}
+
+
+def _span(start: datetime, end: datetime, tz: tzinfo) -> dict[str, str]:
+    return {"start": start.astimezone(tz).isoformat(), "end": end.astimezone(tz).isoformat()}
+
+
+def free_data(day: DayAvailability, tz: tzinfo) -> list[dict[str, Any]]:
+    return [{**_span(f.start, f.end, tz), "units_free": f.units_free} for f in day.free]
+
+
+def day_data(day: date, opening: list[Interval], free: list[dict], tz: tzinfo) -> dict[str, Any]:
+    return {
+        "date": day.isoformat(),
+        "open": [_span(i.start, i.end, tz) for i in opening],
+        "free": free,
+    }
+
+
+def _self_contained(day: date, stretches: list[Interval], tz: tzinfo) -> bool:
+    """No opening stretch runs over the day's start or end."""
+    midnight = datetime.combine(day, time(0), tzinfo=tz)
+    next_midnight = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)
+    return all(
+        midnight <= s.start and s.end <= next_midnight
+        for s in stretches
+        if s.start < next_midnight and s.end > midnight
+    )
+
+
+def _key(space: Space, hours: DayHours, version: int) -> str:
+    grid = (
+        f"{space.units}.{space.slot_minutes}.{space.min_minutes}."
+        f"{space.buffer_before_minutes}.{space.buffer_after_minutes}.{space.center.time_zone}"
+    )
+    opening = ",".join(f"{i.start:%H%M}{i.end:%d%H%M}" for i in hours.intervals)
+    return f"{KEY_PREFIX}:{space.id}:{hours.date.isoformat()}:{version}:{grid}:{opening}"
+
+
+def availability_data(
+    spaces: Sequence[Space], start: date, days: int, now: datetime | None = None
+) -> dict[int, list[dict[str, Any]]]:
+    """``bookings.selectors.availability`` rendered for the API: each space's days as plain data
+    (times in the center's zone). Warm: four queries (versions, hours) and one cache read."""
+    if not spaces:
+        return {}
+    now = now or timezone.now()
+    end = start + timedelta(days=days - 1)
+    known = versions(spaces, start, end)  # before the holds: see the module's doc
+    hours = space_hours(spaces, start - timedelta(days=1), end)
+
+    keys: dict[tuple[int, date], str] = {}
+    uncacheable: set[int] = set()  # spaces with a bookable day that must be computed
+    for space in spaces:
+        if not can_be_booked(space):
+            continue
+        tz = space.center.tz
+        stretches = merge(i for d in hours[space.id] for i in d.intervals)
+        latest_day = timezone.localdate(now, timezone=tz) + timedelta(days=space.max_days_ahead)
+        first_whole = earliest(space, now)
+        for day_hours in hours[space.id][1:]:
+            day = day_hours.date
+            if day > latest_day:
+                continue  # nothing free, nothing to compute
+            if first_whole <= datetime.combine(day, time(0), tzinfo=tz) and _self_contained(
+                day, stretches, tz
+            ):
+                keys[(space.id, day)] = _key(space, day_hours, known.get((space.id, day), 0))
+            else:
+                uncacheable.add(space.id)
+    cached = cache.get_many(keys.values()) if keys else {}
+
+    # A space with a day that is not cached, or cannot be, is computed whole.
+    missing = {space_id for (space_id, _day), key in keys.items() if key not in cached}
+    todo = [space for space in spaces if space.id in uncacheable | missing]
+    computed = availability(todo, start, days, now, hours) if todo else {}
+    fresh: dict[str, list] = {}
+    result: dict[int, list[dict[str, Any]]] = {}
+    for space in spaces:
+        tz = space.center.tz
+        out = []
+        for i, day_hours in enumerate(hours[space.id][1:]):
+            key = keys.get((space.id, day_hours.date))
+            if space.id in computed:
+                free = free_data(computed[space.id][i], tz)
+                if key is not None:
+                    fresh[key] = free
+            elif key is not None:
+                free = cached[key]
+            else:
+                free = []  # not bookable, or beyond the horizon
+            out.append(day_data(day_hours.date, day_hours.intervals, free, tz))
+        result[space.id] = out
+    if fresh:
+        cache.set_many(fresh, CACHE_SECONDS)
+    return result
