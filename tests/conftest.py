@@ -1,10 +1,19 @@
+"""Fixtures every test module may use: the frozen ``clock`` (at the module's ``NOW``), a plain
+``member`` and a ``superuser``; the API client; a clean cache and the default language. Shanghai
+times and the zone are in tests/helpers.py, staff in tests/factories.py (``staff_of``)."""
+
 import functools
 import os
+from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.db import connection
 from rest_framework.test import APIClient
+
+from tests.helpers import MONDAY, at
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -74,3 +83,36 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+DEFAULT_NOW = at(MONDAY, 8)
+
+
+@pytest.fixture
+def clock_at(request: pytest.FixtureRequest) -> datetime:
+    """The moment the clock stands at: the test module's ``NOW``, else Monday 8:00 in Shanghai.
+    A module (or a test) with its own moment sets ``NOW`` or overrides this fixture."""
+    return getattr(request.module, "NOW", DEFAULT_NOW)
+
+
+@pytest.fixture
+def clock(clock_at: datetime) -> Iterator[time_machine.Traveller]:
+    """Time stands still at ``clock_at`` (``clock.move_to(...)`` moves it). Modules whose every
+    test needs it say ``pytestmark = pytest.mark.usefixtures("clock")``."""
+    with time_machine.travel(clock_at, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def member(db):
+    """A resident with nothing more than an account."""
+    from tests.factories import UserFactory
+
+    return UserFactory()
+
+
+@pytest.fixture
+def superuser(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(is_superuser=True, is_staff=True)

@@ -231,3 +231,9 @@ class SessionFactory(factory.django.DjangoModelFactory):
         from services.services.sessions import session_create
 
         return session_create(**kwargs)
+
+
+def staff_at(center: Center, role: str = StaffAssignment.Role.MANAGER, **user_fields) -> User:
+    """A staff member assigned to ``center`` in ``role`` (manager unless said)."""
+    user_fields = {f"user__{name}": value for name, value in user_fields.items()}
+    return StaffAssignmentFactory(center=center, role=role, **user_fields).user

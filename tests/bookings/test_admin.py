@@ -7,10 +7,8 @@ staff of A can neither see nor touch B's rows however they ask.
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.contrib.messages import get_messages
 from django.test import Client
 
@@ -23,6 +21,7 @@ from bookings.services.lifecycle import booking_approve
 from bookings.services.series import booking_series_create
 from centers.models import Center, Space, StaffAssignment
 from members.models import User
+from tests.clients import web_client
 from tests.factories import (
     CenterFactory,
     OpeningRuleFactory,
@@ -30,25 +29,20 @@ from tests.factories import (
     StaffAssignmentFactory,
     TeamFactory,
     UserFactory,
+    staff_at,
 )
+from tests.helpers import SHANGHAI, at
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 Role = StaffAssignment.Role
 Status = Booking.Status
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 6, 1, 9, 0, tzinfo=SHANGHAI)  # a Monday
 TOMORROW = date(2026, 6, 2)
 BOOKINGS = "/admin/bookings/booking/"
 BLACKOUTS = "/admin/bookings/blackout/"
 SERIES = "/admin/bookings/bookingseries/"
 CHECK_IN = "/admin/bookings/booking/check-in/"
-
-
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 # --- Helpers -------------------------------------------------------------------------------------
@@ -85,10 +79,6 @@ def b() -> Place:
     return build_place("乙")
 
 
-def at(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=SHANGHAI)
-
-
 def book(place: Place, hour: int = 10, day: date = TOMORROW, **kwargs) -> Booking:
     """A member's own booking of the room (pending: the room needs approval)."""
     kwargs.setdefault("member", place.member)
@@ -97,15 +87,9 @@ def book(place: Place, hour: int = 10, day: date = TOMORROW, **kwargs) -> Bookin
     )
 
 
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def staff_of(center: Center, role: str) -> tuple[Client, User]:
-    user = StaffAssignmentFactory(center=center, role=role).user
-    return client_for(user), user
+    user = staff_at(center, role)
+    return web_client(user), user
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ query counts of the list endpoints. "Now" is frozen at 08:00 on Monday 2026-11-2
 """
 
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -18,8 +17,9 @@ from bookings.models import Booking, SpaceHold
 from bookings.services.lifecycle import booking_cancel
 from centers import demo
 from centers.models import OpeningRule, Space
-from members.models import Suspension, User
+from members.models import Suspension
 from members.services.teams import team_add_member
+from tests.clients import api_client
 from tests.factories import (
     ALL_DAY,
     BookableSpaceFactory,
@@ -30,12 +30,10 @@ from tests.factories import (
     VerifiedMemberFactory,
     book,
 )
-from tests.helpers import at, iso
+from tests.helpers import MONDAY, SHANGHAI, at, iso
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-MONDAY = date(2026, 11, 23)
 TUESDAY = date(2026, 11, 24)
 WEDNESDAY = date(2026, 11, 25)
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=SHANGHAI)
@@ -59,17 +57,6 @@ BOOKING_KEYS = CONTRACT_KEYS | {"team", "space_name", "center", "checked_in_at"}
 PAGE_KEYS = {"count", "next", "previous", "results"}
 
 
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def member() -> User:
-    return UserFactory()
-
-
 @pytest.fixture
 def client(member) -> APIClient:
     client = APIClient()
@@ -81,12 +68,6 @@ def client(member) -> APIClient:
 def space() -> Space:
     """8:30–20:30 every day, 30-minute grid, 30 minutes to 4 hours, cancel until an hour before."""
     return BookableSpaceFactory()
-
-
-def client_for(member: User) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(member)
-    return client
 
 
 def body(space: Space, start: datetime, end: datetime | None = None, **extra) -> dict:
@@ -490,13 +471,13 @@ class TestCreate:
         young = VerifiedMemberFactory(verified__born=date(2000, 3, 1))
         space = BookableSpaceFactory(eligibility=EligibilityRuleFactory(min_age=60))
 
-        assert_error(post(client_for(young), space, at(TUESDAY, 10)), 400, "not_eligible")
+        assert_error(post(api_client(young), space, at(TUESDAY, 10)), 400, "not_eligible")
 
     def test_old_enough_is_eligible(self):
         elder = VerifiedMemberFactory(verified__born=date(1950, 3, 1))
         space = BookableSpaceFactory(eligibility=EligibilityRuleFactory(min_age=60))
 
-        assert post(client_for(elder), space, at(TUESDAY, 10)).status_code == 201
+        assert post(api_client(elder), space, at(TUESDAY, 10)).status_code == 201
 
     def test_verification_required(self, client):
         space = BookableSpaceFactory(eligibility=EligibilityRuleFactory(verified_only=True))
@@ -553,7 +534,7 @@ class TestCreate:
 
     def test_back_to_back_bookings_touch_without_overlapping(self, client, space):
         assert post(client, space, at(TUESDAY, 10), at(TUESDAY, 11)).status_code == 201
-        other = client_for(UserFactory())
+        other = api_client(UserFactory())
 
         assert post(other, space, at(TUESDAY, 11), at(TUESDAY, 12)).status_code == 201
         assert post(other, space, at(TUESDAY, 9), at(TUESDAY, 10)).status_code == 201
@@ -561,7 +542,7 @@ class TestCreate:
     def test_buffer_after_keeps_the_next_half_hour_free(self, client):
         space = BookableSpaceFactory(buffer_after_minutes=30)
         assert post(client, space, at(TUESDAY, 10), at(TUESDAY, 11)).status_code == 201
-        other = client_for(UserFactory())
+        other = api_client(UserFactory())
 
         assert_error(post(other, space, at(TUESDAY, 11), at(TUESDAY, 12)), 409, "slot_taken")
         assert post(other, space, at(TUESDAY, 11, 30), at(TUESDAY, 12, 30)).status_code == 201
@@ -645,7 +626,7 @@ class TestList:
 
     def test_same_query_count_for_1_and_20_rows(self, member):
         space = BookableSpaceFactory(max_active_per_member=50)
-        client = client_for(member)
+        client = api_client(member)
         book(space, at(TUESDAY, 10), member=member)
         with CaptureQueriesContext(connection) as one:
             assert client.get(BOOKINGS).json()["count"] == 1
@@ -694,7 +675,7 @@ class TestCancel:
         assert response.json()["status"] == "cancelled"
         assert set(response.json()) == BOOKING_KEYS
         assert not SpaceHold.objects.exists()
-        assert post(client_for(UserFactory()), space, at(TUESDAY, 10)).status_code == 201
+        assert post(api_client(UserFactory()), space, at(TUESDAY, 10)).status_code == 201
 
     def test_after_the_deadline(self, client, clock, member, space):
         booking = book(space, at(TUESDAY, 10), member=member)

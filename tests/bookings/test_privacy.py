@@ -4,10 +4,8 @@ freed, and the purpose, free text that may name people, is cleared."""
 
 import json
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.utils.translation import gettext
 
 from bookings.models import Booking, BookingSeries, SpaceHold
@@ -16,12 +14,16 @@ from bookings.services.series import booking_series_create
 from centers.models import Space, StaffAssignment
 from members.models import User
 from members.services.privacy import member_delete, member_export
-from tests.factories import BookableSpaceFactory, StaffAssignmentFactory, UserFactory, book
+from tests.factories import (
+    BookableSpaceFactory,
+    UserFactory,
+    book,
+    staff_at,
+)
+from tests.helpers import MONDAY, SHANGHAI
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-MONDAY = date(2026, 11, 23)
 TUESDAY = MONDAY + timedelta(days=1)
 Status = Booking.Status
 
@@ -34,12 +36,6 @@ NOW = at(8)
 DELETED_AT = at(12)
 
 
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
-
 @pytest.fixture
 def space() -> Space:
     return BookableSpaceFactory()
@@ -47,7 +43,7 @@ def space() -> Space:
 
 @pytest.fixture
 def staff(space) -> User:
-    return StaffAssignmentFactory(center=space.center, role=StaffAssignment.Role.FRONT_DESK).user
+    return staff_at(space.center, StaffAssignment.Role.FRONT_DESK)
 
 
 @pytest.fixture

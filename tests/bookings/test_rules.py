@@ -8,7 +8,6 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 
 from bookings import errors, rules
 from centers import weekdays
@@ -24,11 +23,10 @@ from tests.factories import (
     UserFactory,
     book,
 )
+from tests.helpers import MONDAY, at
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-MONDAY = date(2026, 11, 23)
 TUESDAY = date(2026, 11, 24)
 THURSDAY = date(2026, 11, 26)
 FRIDAY = date(2026, 11, 27)
@@ -36,17 +34,7 @@ SUNDAY = date(2026, 11, 29)
 NEXT_MONDAY = date(2026, 11, 30)
 
 
-def at(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=SHANGHAI)
-
-
 NOW = at(MONDAY, 8)
-
-
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 def loaded(space: Space) -> Space:

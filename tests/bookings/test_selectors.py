@@ -3,10 +3,8 @@ slot grid, after the past, the notice period, the horizon, bookings with their b
 blackouts; units counted; three queries however many spaces."""
 
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 
 from bookings import errors
 from bookings.selectors import availability
@@ -19,31 +17,23 @@ from tests.factories import (
     CenterFactory,
     OpeningRuleFactory,
     SpaceFactory,
-    StaffAssignmentFactory,
     book,
+    staff_at,
 )
+from tests.helpers import MONDAY, hour_on
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-MONDAY = date(2026, 11, 23)
 TUESDAY = date(2026, 11, 24)
 WEDNESDAY = date(2026, 11, 25)
 THURSDAY = date(2026, 11, 26)
 FRIDAY = date(2026, 11, 27)
 
 
-def at(hour: int, minute: int = 0, day: date = MONDAY) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=SHANGHAI)
+at = hour_on(MONDAY)
 
 
 NOW = at(8)
-
-
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 def loaded(space: Space) -> Space:
@@ -181,7 +171,7 @@ def test_bookings_and_their_buffers_are_not_free() -> None:
 
 def test_blackouts_are_not_free() -> None:
     space = BookableSpaceFactory()
-    staff = StaffAssignmentFactory(center=space.center).user
+    staff = staff_at(space.center)
     blackout_create(
         space=space,
         start=at(14),

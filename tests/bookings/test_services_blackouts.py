@@ -2,11 +2,10 @@
 the way stop them unless staff cancel those bookings in the same step."""
 
 import logging
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 
 from bookings import errors
 from bookings.models import Blackout, Booking, SpaceHold
@@ -21,26 +20,19 @@ from tests.factories import (
     StaffAssignmentFactory,
     UserFactory,
     book,
+    staff_at,
 )
+from tests.helpers import MONDAY, hour_on
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-MONDAY = date(2026, 11, 23)
 Status = Booking.Status
 
 
-def at(hour: int, minute: int = 0, day: date = MONDAY) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=SHANGHAI)
+at = hour_on(MONDAY)
 
 
 NOW = at(8)
-
-
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture
@@ -50,7 +42,7 @@ def space() -> Space:
 
 @pytest.fixture
 def staff(space) -> User:
-    return StaffAssignmentFactory(center=space.center, role=StaffAssignment.Role.FRONT_DESK).user
+    return staff_at(space.center, StaffAssignment.Role.FRONT_DESK)
 
 
 def block(space: Space, staff: User, start: datetime, end: datetime, **kwargs):
@@ -113,7 +105,7 @@ def test_a_weekly_block_stays_at_local_time_across_a_clock_change() -> None:
     # weekly block follows the wall clock, not a fixed number of hours.
     berlin = ZoneInfo("Europe/Berlin")
     space = BookableSpaceFactory(center=CenterFactory(time_zone="Europe/Berlin"))
-    staff = StaffAssignmentFactory(center=space.center).user
+    staff = staff_at(space.center)
     start = datetime(2026, 10, 19, 14, tzinfo=berlin)  # summer time, +02:00
 
     blackout, _ = blackout_create(
@@ -150,7 +142,7 @@ class TestConflicts:
 
     def test_a_bookings_buffer_counts(self) -> None:
         space = BookableSpaceFactory(buffer_after_minutes=30)
-        staff = StaffAssignmentFactory(center=space.center).user
+        staff = staff_at(space.center)
         booking = book(space, at(12), at(13), now=NOW)
 
         with pytest.raises(errors.BlackoutConflict) as caught:
@@ -229,7 +221,7 @@ class TestPermissionsAndInput:
         assert not Blackout.objects.exists()
 
     def test_a_viewer_may_not_block(self, space) -> None:
-        viewer = StaffAssignmentFactory(center=space.center, role=StaffAssignment.Role.VIEWER).user
+        viewer = staff_at(space.center, StaffAssignment.Role.VIEWER)
 
         with pytest.raises(NotFound):
             block(space, viewer, at(14), at(16))

@@ -2,11 +2,9 @@
 twice; no-shows count toward the center's suspension policy."""
 
 import logging
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
 import pytest
-import time_machine
 from django.contrib.contenttypes.models import ContentType
 
 from bookings.models import Booking, BookingEvent, SpaceHold
@@ -18,37 +16,24 @@ from bookings.services.clock import (
 from bookings.services.lifecycle import booking_check_in
 from centers.models import Space, StaffAssignment
 from members.errors import MemberSuspended
-from members.models import NoShow, Suspension, User
-from tests.factories import BookableSpaceFactory, StaffAssignmentFactory, UserFactory, book
+from members.models import NoShow, Suspension
+from tests.factories import BookableSpaceFactory, book, staff_at
+from tests.helpers import MONDAY, hour_on
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-MONDAY = date(2026, 11, 23)
 Status = Booking.Status
 
 
-def at(hour: int, minute: int = 0, day: date = MONDAY) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=SHANGHAI)
+at = hour_on(MONDAY)
 
 
 NOW = at(8)
 
 
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
-
 @pytest.fixture
 def space() -> Space:
     return BookableSpaceFactory(release_after_minutes=15)
-
-
-@pytest.fixture
-def member() -> User:
-    return UserFactory()
 
 
 def status(booking: Booking) -> str:
@@ -97,7 +82,7 @@ def test_an_unclaimed_booking_is_released_after_the_release_time(clock, space, m
         Booking.objects.get(pk=booking.pk),
     )
     # The unit is free again for the rest of the time (staff book a walk-in at once).
-    staff = StaffAssignmentFactory(center=space.center, role=StaffAssignment.Role.FRONT_DESK).user
+    staff = staff_at(space.center, StaffAssignment.Role.FRONT_DESK)
     walk_in = book(space, at(10, 30), at(12), by=staff, now=at(10, 15))
     assert walk_in.unit == booking.unit
 
@@ -109,7 +94,7 @@ def test_an_unclaimed_booking_is_released_after_the_release_time(clock, space, m
 
 def test_a_checked_in_booking_is_not_released(clock, space, member) -> None:
     booking = book(space, at(10), member=member, now=NOW)
-    staff = StaffAssignmentFactory(center=space.center).user
+    staff = staff_at(space.center)
     booking_check_in(
         booking=booking, by=staff, code=booking.check_in_code, now=travel(clock, at(10))
     )
@@ -161,7 +146,7 @@ def test_spaces_without_check_in_complete_at_the_end_without_no_shows(clock, mem
 
 def test_a_checked_in_booking_completes_after_its_end(clock, space, member) -> None:
     booking = book(space, at(10), at(11), member=member, now=NOW)
-    staff = StaffAssignmentFactory(center=space.center).user
+    staff = staff_at(space.center)
     booking_check_in(
         booking=booking, by=staff, code=booking.check_in_code, now=travel(clock, at(10))
     )

@@ -8,10 +8,8 @@ buffers, statuses, codes, staff acting for a member, the audit row and the notif
 import logging
 import re
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 
 from bookings import errors
 from bookings.models import Booking, BookingEvent, SpaceHold
@@ -30,25 +28,17 @@ from tests.factories import (
     UserFactory,
     VerifiedMemberFactory,
     book,
+    staff_at,
 )
+from tests.helpers import MONDAY, hour_on
 
-pytestmark = pytest.mark.django_db
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-MONDAY = date(2026, 11, 23)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 
-def at(hour: int, minute: int = 0, day: date = MONDAY) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=SHANGHAI)
+at = hour_on(MONDAY)
 
 
 NOW = at(8)
-
-
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture
@@ -56,13 +46,8 @@ def space() -> Space:
     return BookableSpaceFactory()
 
 
-@pytest.fixture
-def member() -> User:
-    return UserFactory()
-
-
 def staff_of(space: Space, role: str = StaffAssignment.Role.FRONT_DESK) -> User:
-    return StaffAssignmentFactory(center=space.center, role=role).user
+    return staff_at(space.center, role)
 
 
 def notifications(caplog) -> list[str]:

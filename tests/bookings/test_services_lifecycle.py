@@ -2,11 +2,8 @@
 audited with who, from, to and why, and frees the unit when the booking stops holding time."""
 
 import logging
-from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 
 from bookings import errors
 from bookings.models import Booking, SpaceHold
@@ -21,26 +18,24 @@ from bookings.services.lifecycle import (
 from centers.models import Space, StaffAssignment
 from core.errors import Invalid, NotFound
 from members.models import User
-from tests.factories import BookableSpaceFactory, StaffAssignmentFactory, UserFactory, book
+from tests.factories import (
+    BookableSpaceFactory,
+    StaffAssignmentFactory,
+    UserFactory,
+    book,
+    staff_at,
+)
+from tests.helpers import MONDAY, hour_on
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-MONDAY = date(2026, 11, 23)
 Status = Booking.Status
 
 
-def at(hour: int, minute: int = 0, day: date = MONDAY) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=SHANGHAI)
+at = hour_on(MONDAY)
 
 
 NOW = at(8)
-
-
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture
@@ -50,18 +45,13 @@ def space() -> Space:
 
 
 @pytest.fixture
-def member() -> User:
-    return UserFactory()
-
-
-@pytest.fixture
 def booking(space, member) -> Booking:
     return book(space, at(12), at(13), member=member, now=NOW)
 
 
 @pytest.fixture
 def staff(space) -> User:
-    return StaffAssignmentFactory(center=space.center, role=StaffAssignment.Role.FRONT_DESK).user
+    return staff_at(space.center, StaffAssignment.Role.FRONT_DESK)
 
 
 def events(booking: Booking) -> list[tuple]:
@@ -174,7 +164,7 @@ class TestStaffCancel:
         if role is None:
             outsider = StaffAssignmentFactory().user
         else:
-            outsider = StaffAssignmentFactory(center=booking.space.center, role=role).user
+            outsider = staff_at(booking.space.center, role)
 
         with pytest.raises(NotFound):
             booking_cancel(booking=booking, by=outsider, reason="误操作", now=NOW)

@@ -1,11 +1,9 @@
 """bookings.services.series: weekly bookings made by staff or a team leader, each date booked
 on its own (dates that fail are skipped and reported), and cancelled together."""
 
-from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
+from datetime import date, time
 
 import pytest
-import time_machine
 
 from bookings.models import Booking, BookingSeries
 from bookings.services.lifecycle import booking_check_in
@@ -21,29 +19,19 @@ from tests.factories import (
     TeamFactory,
     UserFactory,
     book,
+    staff_at,
 )
+from tests.helpers import MONDAY, at
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 MON, WED = 0, 2
-MONDAY = date(2026, 11, 23)
 Status = Booking.Status
-
-
-def at(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=SHANGHAI)
 
 
 NOW = at(MONDAY, 8)
 # Mondays and Wednesdays from the 23rd of November to the 9th of December.
 DATES = [date(2026, 11, d) for d in (23, 25, 30)] + [date(2026, 12, d) for d in (2, 7, 9)]
-
-
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture
@@ -54,12 +42,7 @@ def space() -> Space:
 
 @pytest.fixture
 def staff(space) -> User:
-    return StaffAssignmentFactory(center=space.center, role=StaffAssignment.Role.FRONT_DESK).user
-
-
-@pytest.fixture
-def member() -> User:
-    return UserFactory()
+    return staff_at(space.center, StaffAssignment.Role.FRONT_DESK)
 
 
 def create(space: Space, member: User, by: User, **kwargs):
@@ -146,7 +129,7 @@ def test_only_staff_and_team_leaders_make_a_series(space, member, who) -> None:
     elif who == "other_center_staff":
         by, kwargs = StaffAssignmentFactory().user, {}
     else:
-        by = StaffAssignmentFactory(center=space.center, role=StaffAssignment.Role.VIEWER).user
+        by = staff_at(space.center, StaffAssignment.Role.VIEWER)
         kwargs = {}
 
     with pytest.raises(NotEligible):

@@ -1,41 +1,28 @@
 """Resident web pages for booking: a space's free times, booking and cancelling from the page."""
 
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 import pytest
-import time_machine
 from django.test import Client
 from django.utils import translation
 
 from bookings import errors
 from bookings.models import Booking
-from tests.factories import BookableSpaceFactory, UserFactory, book
+from tests.factories import BookableSpaceFactory, book
+from tests.helpers import hour_on
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 MONDAY = date(2026, 3, 2)
 
 
-def at(hour: int, minute: int = 0, day: date = MONDAY) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=SHANGHAI)
-
-
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(at(8), tick=False) as traveller:
-        yield traveller
+at = hour_on(MONDAY)
+NOW = at(8)
 
 
 @pytest.fixture
 def space():
     return BookableSpaceFactory(name="多功能厅")
-
-
-@pytest.fixture
-def member():
-    return UserFactory()
 
 
 @pytest.fixture

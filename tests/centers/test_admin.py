@@ -17,7 +17,7 @@ from django.test import Client
 from centers import weekdays
 from centers.forms import OpeningRuleForm, WeekdaysField
 from centers.models import Center, OpeningRule, Space, StaffAssignment
-from members.models import User
+from tests.clients import web_client
 from tests.factories import (
     CenterFactory,
     OpeningRuleFactory,
@@ -68,20 +68,14 @@ def b() -> Place:
     return build_place("乙")
 
 
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def staff_of(center: Center, role: str) -> Client:
     assignment = StaffAssignmentFactory(center=center, role=role)
-    return client_for(assignment.user)
+    return web_client(assignment.user)
 
 
 @pytest.fixture
 def superuser() -> Client:
-    return client_for(UserFactory(is_staff=True, is_superuser=True))
+    return web_client(UserFactory(is_staff=True, is_superuser=True))
 
 
 def change_url(obj: Center | Space) -> str:
@@ -559,7 +553,7 @@ def test_station_inherits_the_role_at_its_center(a: Place) -> None:
 def test_direct_station_role_wins_over_the_inherited_one(a: Place) -> None:
     assignment = StaffAssignmentFactory(center=a.center, role=Role.VIEWER)
     StaffAssignmentFactory(user=assignment.user, center=a.station, role=Role.MANAGER)
-    client = client_for(assignment.user)
+    client = web_client(assignment.user)
 
     assert 'name="_save"' in html(client.get(change_url(a.station_space)))
     assert 'name="_save"' not in html(client.get(change_url(a.space)))
@@ -603,7 +597,7 @@ SUPERUSER_ONLY_URLS = [
 @pytest.mark.parametrize("role", [Role.MANAGER, Role.FRONT_DESK, Role.VIEWER])
 def test_staff_assignments_and_members_are_superuser_only(a: Place, role: str) -> None:
     assignment = StaffAssignmentFactory(center=a.center, role=role)
-    client = client_for(assignment.user)
+    client = web_client(assignment.user)
     own = assignment.user.pk
 
     for url in [
@@ -622,7 +616,7 @@ def test_staff_assignments_and_members_are_superuser_only(a: Place, role: str) -
 
 def test_staff_cannot_promote_themselves(a: Place, b: Place) -> None:
     assignment = StaffAssignmentFactory(center=a.center, role=Role.VIEWER)
-    client = client_for(assignment.user)
+    client = web_client(assignment.user)
 
     client.post(
         "/admin/centers/staffassignment/add/",
@@ -652,7 +646,7 @@ def test_django_model_permissions_do_not_open_superuser_only_screens(a: Place, b
     user.user_permissions.set(
         Permission.objects.filter(content_type__app_label__in=["centers", "members"])
     )
-    client = client_for(user)
+    client = web_client(user)
 
     for url in [
         *SUPERUSER_ONLY_URLS,
@@ -675,7 +669,7 @@ def test_django_model_permissions_do_not_lift_a_viewer_to_manager(a: Place) -> N
     assignment.user.user_permissions.set(
         Permission.objects.filter(content_type__app_label="centers")
     )
-    client = client_for(assignment.user)
+    client = web_client(assignment.user)
 
     assert 'name="_save"' not in html(client.get(change_url(a.space)))
     assert client.post(change_url(a.space), {"name": "改名"}).status_code == 403
@@ -683,7 +677,7 @@ def test_django_model_permissions_do_not_lift_a_viewer_to_manager(a: Place) -> N
 
 
 def test_staff_without_assignment_sees_no_center_app(a: Place) -> None:
-    client = client_for(UserFactory(is_staff=True))
+    client = web_client(UserFactory(is_staff=True))
 
     index = client.get("/admin/")
     assert index.status_code == 200
@@ -709,7 +703,7 @@ def test_manager_index_lists_centers_and_spaces_only(a: Place) -> None:
 def test_non_staff_cannot_reach_the_admin(a: Place, url: str) -> None:
     # Even an assignment does not open the admin to an account that is not staff.
     assignment = StaffAssignmentFactory(user=UserFactory(is_staff=False), center=a.center)
-    resident = client_for(assignment.user)
+    resident = web_client(assignment.user)
 
     response = resident.get(url)
 

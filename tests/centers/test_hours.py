@@ -9,20 +9,15 @@ from zoneinfo import ZoneInfo
 from centers import weekdays
 from centers.hours import DayHours, Interval, days_for, is_open_at, make_interval, merge
 from centers.models import OpeningException, OpeningRule
+from tests.helpers import MONDAY, SHANGHAI, at
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 UTC = ZoneInfo("UTC")
 MON_THU = weekdays.to_mask([0, 1, 2, 3])
 FRI_SUN = weekdays.to_mask([4, 5, 6])
 
-MONDAY = date(2026, 11, 23)
 THURSDAY = date(2026, 11, 26)
 FRIDAY = date(2026, 11, 27)
 SUNDAY = date(2026, 11, 29)
-
-
-def at(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=SHANGHAI)
 
 
 def rule(opens: str, closes: str, days: int = weekdays.ALL_DAYS) -> OpeningRule:

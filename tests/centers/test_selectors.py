@@ -1,7 +1,6 @@
 """centers.selectors: hours loaded from the database, "today" in the center's zone, query counts."""
 
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -17,24 +16,19 @@ from tests.factories import (
     OpeningRuleFactory,
     SpaceFactory,
 )
+from tests.helpers import MONDAY, at
 
 pytestmark = pytest.mark.django_db
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 MON_THU = weekdays.to_mask([0, 1, 2, 3])
 FRI_SUN = weekdays.to_mask([4, 5, 6])
 
-MONDAY = date(2026, 11, 23)
 TUESDAY = date(2026, 11, 24)
 THURSDAY = date(2026, 11, 26)
 FRIDAY = date(2026, 11, 27)
 SUNDAY = date(2026, 11, 29)
 # 23:30 UTC on Monday the 23rd is 07:30 on Tuesday the 24th in Shanghai.
 LATE_MONDAY_UTC = datetime(2026, 11, 23, 23, 30, tzinfo=UTC)
-
-
-def at(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=SHANGHAI)
 
 
 def clocks(day) -> list[tuple[str, str]]:

@@ -2,7 +2,6 @@
 
 import re
 from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -18,10 +17,10 @@ from tests.factories import (
     SpaceFactory,
     StationFactory,
 )
+from tests.helpers import SHANGHAI
 
 pytestmark = pytest.mark.django_db
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Monday 2 March 2026, 10:00 in Shanghai.
 MONDAY_MORNING = datetime(2026, 3, 2, 10, 0, tzinfo=SHANGHAI)
 MON_THU = weekdays.to_mask([0, 1, 2, 3])

@@ -9,9 +9,9 @@ from community.services.wishes import wish_claim, wish_create, wish_publish
 from members.models import User
 from tests.factories import (
     CenterFactory,
-    StaffAssignmentFactory,
     UserFactory,
     VerifiedMemberFactory,
+    staff_at,
 )
 
 
@@ -55,7 +55,7 @@ def volunteer() -> User:
 @pytest.fixture
 def desk(center: Center) -> User:
     """Front desk of the center: reviews wishes."""
-    return StaffAssignmentFactory(center=center, role=StaffAssignment.Role.FRONT_DESK).user
+    return staff_at(center, StaffAssignment.Role.FRONT_DESK)
 
 
 def post_wish(member: User, center: Center, text: str = "想请人帮忙换个灯泡", **kwargs) -> Wish:

@@ -4,8 +4,7 @@ and through a small view of its own where a test needs a crash or a slow first r
 import itertools
 import json
 import threading
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 import pytest
 import time_machine
@@ -27,23 +26,14 @@ from core.idempotency import (
 )
 from core.models import IdempotencyKey
 from members.models import User
+from tests.clients import api_client
 from tests.factories import BookableSpaceFactory, UserFactory, book
+from tests.helpers import SHANGHAI, at
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=SHANGHAI)
 TUESDAY = date(2026, 11, 24)
 BOOKINGS = "/api/v1/bookings/"
 KEY = "6f1c2a4e-2d1b-4a53-9a57-1f0c3b1e7d10"
-
-
-def at(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=SHANGHAI)
-
-
-def client_for(member: User) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(member)
-    return client
 
 
 def booking_body(space, hour: int = 10) -> dict:
@@ -62,19 +52,8 @@ def post(client: APIClient, data, key: str | None = KEY, **extra):
 
 
 @pytest.fixture
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def member(db) -> User:
-    return UserFactory()
-
-
-@pytest.fixture
 def client(member) -> APIClient:
-    return client_for(member)
+    return api_client(member)
 
 
 @pytest.fixture
@@ -130,7 +109,7 @@ class TestThroughTheBookingEndpoint:
     def test_keys_belong_to_one_member(self, client, space):
         post(client, booking_body(space))
 
-        other = post(client_for(UserFactory()), booking_body(space))
+        other = post(api_client(UserFactory()), booking_body(space))
 
         assert other.status_code == 409  # its own attempt, not the first member's booking
         assert other.json()["code"] == "slot_taken"
@@ -323,7 +302,7 @@ def test_two_requests_with_the_same_key_at_once_book_once():
     responses = []
 
     def attempt():
-        response = post(client_for(member), booking_body(space))
+        response = post(api_client(member), booking_body(space))
         responses.append(response)
 
     with time_machine.travel(NOW, tick=False):

@@ -5,7 +5,6 @@ puts back what staff changed in demo rows."""
 import re
 from datetime import date, datetime, time, timedelta
 from io import StringIO
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -35,10 +34,10 @@ from services.models import (
     RegistrationEvent,
     Session,
 )
+from tests.helpers import SHANGHAI
 
 pytestmark = pytest.mark.django_db
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 FIRST_RUN = datetime(2026, 5, 18, 9, 0, tzinfo=SHANGHAI)
 MODELS = [
     Center,

@@ -17,17 +17,18 @@ from members import crypto
 from members.models import EligibilityRule, PointsEntry, Suspension, Team, User, VolunteerRecord
 from members.services.no_shows import no_show_record
 from members.services.points import points_earn
-from tests.centers.test_admin import client_for, denied_or_missing, form_data, html
+from tests.centers.test_admin import denied_or_missing, form_data, html
+from tests.clients import web_client
 from tests.factories import (
     CenterFactory,
     EligibilityRuleFactory,
     SpaceFactory,
-    StaffAssignmentFactory,
     TeamFactory,
     UserFactory,
     VerifiedMemberFactory,
     VolunteerRecordFactory,
     make_id_number,
+    staff_at,
 )
 
 pytestmark = pytest.mark.django_db
@@ -106,7 +107,7 @@ def shared_rule() -> EligibilityRule:
 
 
 def staff_of(center: Center, role: str) -> Client:
-    return client_for(StaffAssignmentFactory(center=center, role=role).user)
+    return web_client(staff_at(center, role))
 
 
 def url(obj, page: str = "change") -> str:
@@ -156,7 +157,7 @@ def test_another_centers_rows_cannot_be_reached_by_url(
 
 
 def test_staff_without_a_center_see_no_member_screens(a: Side) -> None:
-    client = client_for(UserFactory(is_staff=True))
+    client = web_client(UserFactory(is_staff=True))
 
     assert "/admin/members/" not in html(client.get("/admin/"))
     for model in (PointsEntry, Suspension, VolunteerRecord, Team, EligibilityRule):
@@ -164,7 +165,7 @@ def test_staff_without_a_center_see_no_member_screens(a: Side) -> None:
 
 
 def test_superuser_sees_every_center(a: Side, b: Side) -> None:
-    client = client_for(UserFactory(is_staff=True, is_superuser=True))
+    client = web_client(UserFactory(is_staff=True, is_superuser=True))
 
     pages = "".join(
         html(client.get(changelist(model)))
@@ -182,8 +183,8 @@ def adjust(client: Client, **data) -> object:
 
 
 def test_a_manager_adjusts_points_with_a_reason(a: Side) -> None:
-    manager = StaffAssignmentFactory(center=a.center, role=Role.MANAGER).user
-    client = client_for(manager)
+    manager = staff_at(a.center, Role.MANAGER)
+    client = web_client(manager)
 
     assert client.get("/admin/members/pointsentry/add/").status_code == 200
     response = adjust(
@@ -266,7 +267,7 @@ def test_front_desk_and_viewers_cannot_adjust_points(a: Side, role: str) -> None
 @pytest.mark.parametrize("role", ["manager", "superuser"])
 def test_the_ledger_cannot_be_changed_or_deleted(a: Side, role: str) -> None:
     if role == "superuser":
-        client = client_for(UserFactory(is_staff=True, is_superuser=True))
+        client = web_client(UserFactory(is_staff=True, is_superuser=True))
     else:
         client = staff_of(a.center, Role.MANAGER)
 
@@ -294,8 +295,8 @@ def lift(client: Client, *suspensions: Suspension, reason: str | None = None):
 
 
 def test_a_manager_lifts_a_suspension_with_a_reason(a: Side) -> None:
-    manager = StaffAssignmentFactory(center=a.center, role=Role.MANAGER).user
-    client = client_for(manager)
+    manager = staff_at(a.center, Role.MANAGER)
+    client = web_client(manager)
 
     asked = lift(client, a.suspension)
     assert asked.status_code == 200
@@ -347,8 +348,8 @@ def review(client: Client, action: str, *records: VolunteerRecord):
 
 
 def test_a_manager_approves_and_rejects_volunteer_hours(a: Side, b: Side) -> None:
-    manager = StaffAssignmentFactory(center=a.center, role=Role.MANAGER).user
-    client = client_for(manager)
+    manager = staff_at(a.center, Role.MANAGER)
+    client = web_client(manager)
     other = VolunteerRecordFactory(member=a.member, center=a.center, description="甲义诊引导")
 
     assert review(client, "approve", a.record, b.record).status_code == 302
@@ -434,7 +435,7 @@ def test_shared_rules_are_seen_by_all_staff_and_changed_by_superusers_only(
     a: Side, shared_rule: EligibilityRule
 ) -> None:
     manager = staff_of(a.center, Role.MANAGER)
-    superuser = client_for(UserFactory(is_staff=True, is_superuser=True))
+    superuser = web_client(UserFactory(is_staff=True, is_superuser=True))
 
     assert shared_rule.name in html(manager.get(changelist(EligibilityRule)))
     page = manager.get(url(shared_rule))
@@ -498,7 +499,7 @@ def test_a_space_offers_shared_rules_and_its_centers_own(
 def test_the_member_page_shows_the_id_number_masked_only() -> None:
     number = make_id_number(region="310104", serial=527)
     member = VerifiedMemberFactory(verified=number, phone="+8613812345678", display_name="张阿姨")
-    superuser = client_for(UserFactory(is_staff=True, is_superuser=True))
+    superuser = web_client(UserFactory(is_staff=True, is_superuser=True))
 
     page = html(superuser.get(url(member)))
     listing = html(superuser.get(changelist(User), {"q": "张阿姨"}))
@@ -514,7 +515,7 @@ def test_the_member_page_shows_the_id_number_masked_only() -> None:
 
 
 def test_the_member_page_still_saves(a: Side) -> None:
-    superuser = client_for(UserFactory(is_staff=True, is_superuser=True))
+    superuser = web_client(UserFactory(is_staff=True, is_superuser=True))
     member = VerifiedMemberFactory()
     encrypted = member.id_number_encrypted
     data = form_data(superuser.get(url(member))) | {"neighbourhood": "丽湖居民区"}
@@ -529,7 +530,7 @@ def test_the_member_page_still_saves(a: Side) -> None:
 
 
 def test_a_superuser_still_adds_accounts() -> None:
-    superuser = client_for(UserFactory(is_staff=True, is_superuser=True))
+    superuser = web_client(UserFactory(is_staff=True, is_superuser=True))
     assert superuser.get("/admin/members/user/add/").status_code == 200
 
     response = superuser.post(
@@ -555,7 +556,7 @@ def test_staff_cannot_open_member_accounts(a: Side, role: str) -> None:
 
 
 def test_a_superuser_adjusts_points_at_any_center(a: Side, b: Side) -> None:
-    client = client_for(UserFactory(is_staff=True, is_superuser=True))
+    client = web_client(UserFactory(is_staff=True, is_superuser=True))
 
     response = adjust(
         client, member=a.member.username, delta="5", reason="奖励", center=b.center.pk

@@ -6,7 +6,6 @@ import json
 import logging
 import socket
 from datetime import date
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -24,6 +23,7 @@ from members.services.points import points_earn
 from members.services.teams import team_add_member, team_create
 from members.services.wechat import session_token_for
 from tests.factories import CenterFactory, UserFactory
+from tests.helpers import SHANGHAI
 from tests.members.conftest import WECHAT_APPID, WECHAT_SECRET
 from tests.members.wechat_stub import SESSION_KEY
 
@@ -34,7 +34,6 @@ ME = "/api/v1/me/"
 VERIFY = "/api/v1/me/verification/"
 POINTS = "/api/v1/me/points/"
 EXPORT = "/api/v1/me/export/"
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 ME_KEYS = {
     "id",

@@ -3,10 +3,8 @@ suspend booking and registering; the first one brings a warning; staff lift with
 
 import logging
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 
 from centers.models import Center
 from core.errors import Conflict, Invalid
@@ -20,27 +18,16 @@ from members.services.no_shows import (
     suspension_lift,
 )
 from tests.factories import CenterFactory, SpaceFactory, UserFactory
+from tests.helpers import SHANGHAI
 
 pytestmark = pytest.mark.django_db
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 5, 18, 10, 0, tzinfo=SHANGHAI)
-
-
-@pytest.fixture
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture
 def center() -> Center:
     return CenterFactory()  # the defaults: 3 no-shows in 90 days suspend for 30 days
-
-
-@pytest.fixture
-def member() -> User:
-    return UserFactory()
 
 
 def miss(member: User, center: Center, when: datetime) -> Outcome:

@@ -6,7 +6,13 @@ import pytest
 from centers.models import StaffAssignment
 from centers.permissions import ROLE_ACTIONS, Action, centers_where, staff_can
 from members.models import User
-from tests.factories import CenterFactory, StaffAssignmentFactory, StationFactory, UserFactory
+from tests.factories import (
+    CenterFactory,
+    StaffAssignmentFactory,
+    StationFactory,
+    UserFactory,
+    staff_at,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +57,7 @@ def test_stations_inherit_the_parents_role(role: str) -> None:
     station = StationFactory()
     sibling_center = CenterFactory()
     StationFactory(parent=sibling_center)
-    user = fresh(StaffAssignmentFactory(center=station.parent, role=role).user)
+    user = fresh(staff_at(station.parent, role))
 
     for action in Action:
         assert staff_can(user, action, station.pk) == (action in EXPECTED[role])

@@ -17,7 +17,12 @@ from members.services.points import (
     points_refund,
     points_spend,
 )
-from tests.factories import CenterFactory, SpaceFactory, StaffAssignmentFactory, UserFactory
+from tests.factories import (
+    CenterFactory,
+    SpaceFactory,
+    UserFactory,
+    staff_at,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -38,11 +43,6 @@ def ledger_sum(member: User) -> int:
 
 
 @pytest.fixture
-def member() -> User:
-    return UserFactory()
-
-
-@pytest.fixture
 def cause():
     # Any row can be a cause (in the product: a registration, a volunteer record); a space
     # stands in for a program's registration here.
@@ -51,7 +51,7 @@ def cause():
 
 def test_earn_spend_refund_and_adjust_keep_balance_and_ledger_together(member, cause) -> None:
     center = CenterFactory()
-    staff = StaffAssignmentFactory(center=center).user
+    staff = staff_at(center)
 
     earned = points_earn(member=member, amount=50, kind=Kind.ATTENDANCE, reason="参加养生讲堂")
     spent = points_spend(member=member, amount=30, reason="烘焙课", center=center, cause=cause)

@@ -1,16 +1,12 @@
 from collections.abc import Iterator
-from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.test import override_settings
 
+from tests.helpers import MONDAY, hour_on
 from tests.members.wechat_stub import SubscribeAPI, WeChatStub
 from tests.notifications.stand_ins import GatewaySMSBackend, SMTPServer
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-MONDAY = date(2026, 11, 23)
 WECHAT_APPID = "wx-notify-appid"
 WECHAT_SECRET = "wechat-notify-secret"
 # A template for confirmations and one for reminders, as configured in production (JSON).
@@ -24,17 +20,10 @@ WECHAT_TEMPLATES = {
 }
 
 
-def at(hour: int, minute: int = 0, day: date = MONDAY) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=SHANGHAI)
+at = hour_on(MONDAY)
 
 
 NOW = at(8)
-
-
-@pytest.fixture
-def clock() -> Iterator[time_machine.Traveller]:
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture

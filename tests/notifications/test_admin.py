@@ -13,13 +13,14 @@ from centers.models import Center, StaffAssignment
 from notifications.models import Message
 from notifications.services import MAX_ATTEMPTS, message_send, wechat_consents_record
 from services.services.registration import session_register
-from tests.centers.test_admin import client_for, denied_or_missing, html
+from tests.centers.test_admin import denied_or_missing, html
+from tests.clients import web_client
 from tests.factories import (
     BookableSpaceFactory,
     SessionFactory,
-    StaffAssignmentFactory,
     UserFactory,
     book,
+    staff_at,
 )
 from tests.notifications.conftest import NOW, WECHAT_TEMPLATES, at
 
@@ -72,7 +73,7 @@ def b(sms) -> Side:
 
 
 def staff_of(center: Center, role: str):
-    return client_for(StaffAssignmentFactory(center=center, role=role).user)
+    return web_client(staff_at(center, role))
 
 
 def resend(client, *messages: Message):
@@ -88,7 +89,7 @@ def status(message: Message) -> str:
 
 
 def test_superusers_see_every_message_with_its_last_error(a, b) -> None:
-    client = client_for(UserFactory(is_staff=True, is_superuser=True))
+    client = web_client(UserFactory(is_staff=True, is_superuser=True))
 
     page = html(client.get(CHANGELIST))
 
@@ -138,7 +139,7 @@ def test_those_who_handle_bookings_resend_dead_messages_of_their_center(a, b) ->
 
 def test_viewers_and_outsiders_cannot_resend(a) -> None:
     viewer = staff_of(a.center, Role.VIEWER)
-    outsider = client_for(UserFactory(is_staff=True))
+    outsider = web_client(UserFactory(is_staff=True))
 
     resend(viewer, a.dead)
     assert status(a.dead) == Status.DEAD
@@ -148,7 +149,7 @@ def test_viewers_and_outsiders_cannot_resend(a) -> None:
 
 
 def test_superusers_resend_anything(a, b) -> None:
-    client = client_for(UserFactory(is_staff=True, is_superuser=True))
+    client = web_client(UserFactory(is_staff=True, is_superuser=True))
 
     response = resend(client, a.dead, b.dead)
 
@@ -157,7 +158,7 @@ def test_superusers_resend_anything(a, b) -> None:
 
 
 def test_nobody_adds_or_deletes_messages(a) -> None:
-    client = client_for(UserFactory(is_staff=True, is_superuser=True))
+    client = web_client(UserFactory(is_staff=True, is_superuser=True))
 
     assert client.get(f"{CHANGELIST}add/").status_code == 403
     assert client.post(f"{CHANGELIST}{a.dead.pk}/delete/", {"post": "yes"}).status_code == 403
@@ -168,7 +169,7 @@ def test_wechat_consents_are_for_superusers_only(settings) -> None:
     settings.WECHAT_TEMPLATES = WECHAT_TEMPLATES
     member = UserFactory(username="consenting")
     wechat_consents_record(member=member, template_ids=["tpl-reminder"])
-    superuser = client_for(UserFactory(is_staff=True, is_superuser=True))
+    superuser = web_client(UserFactory(is_staff=True, is_superuser=True))
     manager = staff_of(BookableSpaceFactory().center, Role.MANAGER)
 
     page = superuser.get("/admin/notifications/wechatconsent/")

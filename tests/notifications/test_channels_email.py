@@ -15,7 +15,12 @@ from centers.models import Space
 from members.models import User
 from notifications.models import Message
 from notifications.services import message_send
-from tests.factories import BookableSpaceFactory, StaffAssignmentFactory, UserFactory, book
+from tests.factories import (
+    BookableSpaceFactory,
+    UserFactory,
+    book,
+    staff_at,
+)
 from tests.notifications.conftest import NOW, at
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
@@ -76,7 +81,7 @@ def test_a_chinese_member_gets_chinese(space, smtp) -> None:
 
 def test_an_approval_carries_the_ics_and_other_kinds_do_not(space, smtp) -> None:
     approval = BookableSpaceFactory(center=space.center, requires_approval=True)
-    staff = StaffAssignmentFactory(center=space.center).user
+    staff = staff_at(space.center)
     booking = book(approval, at(12), member=by_email(), now=NOW)
     booking_approve(booking=booking, by=staff)
 

@@ -21,6 +21,7 @@ from tests.factories import (
     StaffAssignmentFactory,
     UserFactory,
     book,
+    staff_at,
 )
 from tests.notifications.conftest import MONDAY, NOW, at
 
@@ -143,9 +144,7 @@ def test_a_registration_made_late_gets_only_the_late_reminder(member, clock) -> 
 
 
 def staff(center, role: str) -> User:
-    return StaffAssignmentFactory(
-        center=center, role=role, user__email=f"{role}-{center.pk}@example.cn"
-    ).user
+    return staff_at(center, role, email=f"{role}-{center.pk}@example.cn")
 
 
 def test_the_digest_goes_once_a_day_to_those_who_approve(clock) -> None:

@@ -8,7 +8,6 @@ Texts in both languages render for every kind from real objects made by the serv
 import re
 import threading
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -19,7 +18,6 @@ from bookings import errors as booking_errors
 from bookings.models import Booking
 from bookings.services.lifecycle import booking_approve, booking_cancel, booking_reject
 from centers.models import Space
-from community.messages import COMMUNITY_TEXTS
 from members.models import Suspension, User, WeChatAccount
 from members.services.no_shows import no_show_record
 from notifications import services
@@ -45,9 +43,9 @@ from tests.factories import (
     CenterFactory,
     ProgramFactory,
     SessionFactory,
-    StaffAssignmentFactory,
     UserFactory,
     book,
+    staff_at,
 )
 from tests.notifications.conftest import NOW, WECHAT_APPID, WECHAT_TEMPLATES, at
 
@@ -346,7 +344,7 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 def about_each_kind(space) -> dict[str, list[tuple[object, dict]]]:
     """For every kind, the objects (and context) it is written about, made by the services as
     they would be in production."""
-    staff = StaffAssignmentFactory(center=space.center).user
+    staff = staff_at(space.center)
     approval = BookableSpaceFactory(center=space.center, requires_approval=True)
     confirmed = book(space, at(12), now=NOW)
     pending = book(approval, at(10), now=NOW)
@@ -452,42 +450,6 @@ def test_every_kind_renders_from_its_objects(about_each_kind, language) -> None:
                 assert rendered.fields.get(name), f"{label}: no value for %({name})s"
             assert "%(" not in rendered.body, label
             assert rendered.subject.startswith("【"), label
-
-
-def test_every_kind_the_code_notifies_has_a_text() -> None:
-    """Kinds passed to core.notify.notify anywhere in the code: literal ones, both branches of
-    a conditional, and f-strings (whose values are listed here, so a new one fails until it is
-    listed and has texts)."""
-    formatted = {
-        'f"registration_{registration.status}"': [
-            "registration_confirmed",
-            "registration_waitlisted",
-            "registration_entered",
-        ],
-        'f"lottery_{registration.status}"': ["lottery_confirmed", "lottery_waitlisted"],
-        'f"{kind}@{event.pk}"': list(COMMUNITY_TEXTS),
-    }
-    packages = [
-        d
-        for d in Path(settings.BASE_DIR).iterdir()
-        if (d / "__init__.py").exists() and d.name not in {"tests", "bench"}
-    ]
-    calls = []
-    for path in (p for package in packages for p in package.rglob("*.py")):
-        source = path.read_text()
-        calls += re.findall(r"\bnotify\(\s*(.*?),\s*recipient=", source, re.DOTALL)
-    assert len(calls) >= 15, calls
-
-    kinds = set()
-    for argument in calls:
-        argument = " ".join(argument.split())
-        if argument.startswith("kind:"):
-            continue  # the definition itself
-        for literal in re.findall(r'f?"[^"]*"', argument):
-            kinds.update(formatted[literal] if literal.startswith("f") else [literal.strip('"')])
-    assert kinds, calls
-    assert sorted(k for k in kinds if base_kind(k) not in TEXTS) == []
-    assert {"booking_confirmed", "booking_pending", "suspended"} <= kinds
 
 
 def test_a_reminder_for_a_cancelled_booking_is_not_sent(space, member) -> None:

@@ -7,11 +7,9 @@ touch B's rows however they ask. "Now" is 09:00 on Monday 2026-06-01 in Shanghai
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 import pytest
-import time_machine
 from django.contrib.admin.models import LogEntry
 from django.contrib.messages import get_messages
 from django.test import Client
@@ -27,19 +25,20 @@ from services.models import HomeVisitRequest, LotteryDraw, Program, Registration
 from services.services.home_visits import home_visit_request
 from services.services.registration import session_register
 from services.services.sessions import session_create
+from tests.clients import web_client
 from tests.factories import (
     BookableSpaceFactory,
     CenterFactory,
     ProgramFactory,
-    StaffAssignmentFactory,
     UserFactory,
+    staff_at,
 )
+from tests.helpers import SHANGHAI, at
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 Role = StaffAssignment.Role
 Status = Registration.Status
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 6, 1, 9, 0, tzinfo=SHANGHAI)  # a Monday
 TOMORROW = date(2026, 6, 2)
 PROGRAMS = "/admin/services/program/"
@@ -48,12 +47,6 @@ VISITS = "/admin/services/homevisitrequest/"
 CHECK_IN = f"{SESSIONS}check-in/"
 SERIES = f"{SESSIONS}series/"
 APPOINTMENTS = f"{SESSIONS}appointments/"
-
-
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 # --- Helpers -------------------------------------------------------------------------------------
@@ -83,24 +76,9 @@ def b() -> Place:
     return build_place("乙")
 
 
-@pytest.fixture
-def superuser() -> User:
-    return UserFactory(is_superuser=True, is_staff=True)
-
-
-def at(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=SHANGHAI)
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def staff_of(center: Center, role: str) -> tuple[Client, User]:
-    user = StaffAssignmentFactory(center=center, role=role).user
-    return client_for(user), user
+    user = staff_at(center, role)
+    return web_client(user), user
 
 
 @pytest.fixture
@@ -515,7 +493,7 @@ def test_weekly_series_reports_created_and_skipped_dates(a: Place, manager) -> N
 def test_appointment_slots_for_appointment_programs(a: Place, b: Place, manager) -> None:
     client, staff = manager
     legal = ProgramFactory(center=a.center, title="法律咨询", category="legal", kind="appointment")
-    other_staff = StaffAssignmentFactory(center=b.center).user
+    other_staff = staff_at(b.center)
     data = {"program": legal.pk, "slot_minutes": "30", "staff": staff.pk, "space": ""}
     data |= split("start", at(TOMORROW, 14)) | split("end", at(TOMORROW, 16))
 
@@ -702,8 +680,8 @@ def test_schedule_a_home_visit_with_a_staff_member_of_the_center(
     a: Place, b: Place, manager
 ) -> None:
     client, _ = manager
-    social_worker = StaffAssignmentFactory(center=a.center, role=Role.FRONT_DESK).user
-    outsider = StaffAssignmentFactory(center=b.center).user
+    social_worker = staff_at(a.center, Role.FRONT_DESK)
+    outsider = staff_at(b.center)
     visits = ProgramFactory(center=a.center, title="预约上门服务", category="home_visit")
     other_visits = ProgramFactory(center=b.center, title="预约上门服务", category="home_visit")
     elder = member("独居的秦阿婆")

@@ -6,10 +6,8 @@ query counts of the lists, and that another member's objects do not exist. "Now"
 """
 
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
@@ -21,22 +19,21 @@ from services.models import HomeVisitRequest, Program, Registration, Session
 from services.services.home_visits import home_visit_request
 from services.services.registration import registration_cancel, session_register
 from services.services.sessions import session_cancel
+from tests.clients import api_client
 from tests.factories import (
     CenterFactory,
     EligibilityRuleFactory,
     ProgramFactory,
     SessionFactory,
-    StaffAssignmentFactory,
     TeamFactory,
     UserFactory,
     VerifiedMemberFactory,
+    staff_at,
 )
-from tests.helpers import at, iso
+from tests.helpers import MONDAY, SHANGHAI, at, iso
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-MONDAY = date(2026, 11, 23)
 TUESDAY = date(2026, 11, 24)
 WEDNESDAY = date(2026, 11, 25)
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=SHANGHAI)
@@ -108,26 +105,9 @@ HOME_VISIT_KEYS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def member() -> User:
-    return UserFactory()
-
-
-def client_for(member: User) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(member)
-    return client
-
-
 @pytest.fixture
 def client(member) -> APIClient:
-    return client_for(member)
+    return api_client(member)
 
 
 @pytest.fixture
@@ -149,7 +129,7 @@ def session(program) -> Session:
 
 
 def give_points(member: User, points: int, center) -> None:
-    staff = StaffAssignmentFactory(center=center).user
+    staff = staff_at(center)
     points_adjust(member=member, delta=points, reason="测试积分", by=staff, center=center)
 
 
@@ -192,9 +172,7 @@ class TestPrograms:
     def test_item_shape_with_the_next_session_in_shanghai_time(self, api, program):
         make_session(program, at(MONDAY, 7))  # already started
         cancelled = make_session(program, at(TUESDAY, 8))
-        session_cancel(
-            session=cancelled, by=StaffAssignmentFactory(center=program.center).user, reason="停电"
-        )
+        session_cancel(session=cancelled, by=staff_at(program.center), reason="停电")
         upcoming = make_session(program, at(TUESDAY, 10), capacity=30)
         make_session(program, at(WEDNESDAY, 10))
         fill(upcoming, 2)
@@ -368,7 +346,7 @@ class TestSessions:
         assert item["seats_left"] == 9
 
     def test_default_is_upcoming_scheduled_sessions_soonest_first(self, api, program):
-        staff = StaffAssignmentFactory(center=program.center).user
+        staff = staff_at(program.center)
         later = make_session(program, at(WEDNESDAY, 10))
         sooner = make_session(program, at(TUESDAY, 10))
         make_session(program, at(MONDAY, 7))  # started an hour ago
@@ -588,8 +566,8 @@ class TestRegister:
         young = VerifiedMemberFactory(verified__born=date(1990, 1, 1))
         old = VerifiedMemberFactory(verified__born=date(1950, 1, 1))
 
-        assert_error(register(client_for(young), session), 400, "not_eligible")
-        assert register(client_for(old), session).status_code == 201
+        assert_error(register(api_client(young), session), 400, "not_eligible")
+        assert register(api_client(old), session).status_code == 201
 
     @pytest.mark.parametrize("when", ["started", "window_closed", "cancelled"])
     def test_registration_closed(self, client, clock, program, when):
@@ -599,7 +577,7 @@ class TestRegister:
         elif when == "window_closed":
             clock.move_to(at(TUESDAY, 9, 30))
         else:
-            staff = StaffAssignmentFactory(center=program.center).user
+            staff = staff_at(program.center)
             session_cancel(session=session, by=staff, reason="停电")
 
         assert_error(register(client, session), 400, "registration_closed")

@@ -31,8 +31,8 @@ from tests.factories import (
     CenterFactory,
     ProgramFactory,
     SessionFactory,
-    StaffAssignmentFactory,
     UserFactory,
+    staff_at,
 )
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -86,7 +86,7 @@ def test_two_hundred_members_fifty_seats():
     session = SessionFactory(
         program=program, start=start, end=start + timedelta(hours=2), capacity=SEATS
     )
-    staff = StaffAssignmentFactory(center=center).user
+    staff = staff_at(center)
     members = [UserFactory() for _ in range(MEMBERS)]
     for member in members:
         points_adjust(member=member, delta=POINTS_EACH, reason="活动积分", by=staff, center=center)
@@ -214,7 +214,7 @@ def test_staff_cancelling_a_session_while_a_member_registers_again_does_not_dead
     of it who registers (again) meanwhile must wait for the session, not hold their own row
     against the refund (PostgreSQL would abort one of the two with "deadlock detected")."""
     program = ProgramFactory(points_cost=POINTS_COST)
-    staff = StaffAssignmentFactory(center=program.center).user
+    staff = staff_at(program.center)
     start = timezone.now() + timedelta(days=2)
     session = SessionFactory(program=program, start=start, end=start + timedelta(hours=2))
     first, member = UserFactory(), UserFactory()

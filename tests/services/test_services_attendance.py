@@ -3,11 +3,9 @@ the points attendance earns (once), and no-shows recorded after the end, which c
 the center's no-show policy."""
 
 import logging
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
-import time_machine
 
 from bookings import errors as booking_errors
 from centers.models import StaffAssignment
@@ -24,28 +22,26 @@ from services.services.attendance import (
 )
 from services.services.registration import registration_cancel, session_register
 from services.services.sessions import session_cancel
-from tests.factories import ProgramFactory, SessionFactory, StaffAssignmentFactory, UserFactory
+from tests.factories import (
+    ProgramFactory,
+    SessionFactory,
+    StaffAssignmentFactory,
+    UserFactory,
+    staff_at,
+)
+from tests.helpers import MONDAY, hour_on
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-MONDAY = date(2026, 11, 23)
 TUESDAY = MONDAY + timedelta(days=1)
 Status = Registration.Status
 
 
-def at(hour: int, minute: int = 0, day: date = TUESDAY) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=SHANGHAI)
+at = hour_on(TUESDAY)
 
 
 NOW = at(8, day=MONDAY)
 START, END = at(14), at(16)
-
-
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture
@@ -77,7 +73,7 @@ def registration(session, member) -> Registration:
 
 @pytest.fixture
 def front_desk(program) -> User:
-    return StaffAssignmentFactory(center=program.center, role=StaffAssignment.Role.FRONT_DESK).user
+    return staff_at(program.center, StaffAssignment.Role.FRONT_DESK)
 
 
 def status(registration: Registration) -> str:
@@ -164,7 +160,7 @@ def test_only_confirmed_registrations_check_in(program, front_desk) -> None:
 
 
 def test_staff_of_other_centers_and_viewers_cannot_check_in(registration, program) -> None:
-    viewer = StaffAssignmentFactory(center=program.center, role=StaffAssignment.Role.VIEWER).user
+    viewer = staff_at(program.center, StaffAssignment.Role.VIEWER)
 
     for outsider in (viewer, StaffAssignmentFactory().user, UserFactory()):
         with pytest.raises(NotFound):
@@ -247,7 +243,7 @@ def test_a_confirmed_registration_nobody_checked_in_becomes_a_no_show_after_the_
 def test_a_cancelled_session_leaves_no_no_shows(session, registration, clock) -> None:
     session_cancel(
         session=session,
-        by=StaffAssignmentFactory(center=session.program.center).user,
+        by=staff_at(session.program.center),
         reason="暴雨",
     )
     clock.move_to(END + timedelta(hours=1))

@@ -3,10 +3,8 @@ the center schedules it and assigns one of the center's staff."""
 
 import logging
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 
 from centers.models import StaffAssignment
 from core.errors import Invalid, NotFound
@@ -19,21 +17,15 @@ from tests.factories import (
     ProgramFactory,
     StaffAssignmentFactory,
     UserFactory,
+    staff_at,
 )
+from tests.helpers import MONDAY, SHANGHAI
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-MONDAY = date(2026, 11, 23)
 NOW = datetime.combine(MONDAY, time(8), tzinfo=SHANGHAI)
 VISIT = datetime.combine(MONDAY + timedelta(days=2), time(10), tzinfo=SHANGHAI)
 Status = HomeVisitRequest.Status
-
-
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture
@@ -52,12 +44,12 @@ def member() -> User:
 
 @pytest.fixture
 def manager(program) -> User:
-    return StaffAssignmentFactory(center=program.center).user
+    return staff_at(program.center)
 
 
 @pytest.fixture
 def social_worker(program) -> User:
-    return StaffAssignmentFactory(center=program.center, role=StaffAssignment.Role.FRONT_DESK).user
+    return staff_at(program.center, StaffAssignment.Role.FRONT_DESK)
 
 
 @pytest.fixture

@@ -4,11 +4,9 @@ on the waitlist in drawn order. Anyone can replay the draw from the record."""
 
 import logging
 import re
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
-import time_machine
 
 from centers.models import StaffAssignment
 from core.errors import Conflict, NotFound
@@ -18,29 +16,27 @@ from services import errors
 from services.models import LotteryDraw, Program, Registration, Session
 from services.services.lottery import draw_order, session_draw_lottery
 from services.services.registration import registration_cancel, session_register
-from tests.factories import ProgramFactory, SessionFactory, StaffAssignmentFactory, UserFactory
+from tests.factories import (
+    ProgramFactory,
+    SessionFactory,
+    StaffAssignmentFactory,
+    UserFactory,
+    staff_at,
+)
+from tests.helpers import MONDAY, hour_on
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-MONDAY = date(2026, 11, 23)
 SATURDAY = MONDAY + timedelta(days=5)
 Status = Registration.Status
 
 
-def at(hour: int, minute: int = 0, day: date = MONDAY) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=SHANGHAI)
+at = hour_on(MONDAY)
 
 
 NOW = at(8)
 CLOSES = at(20)  # entries all Monday; the film is on Saturday afternoon
 DRAW = at(21)
-
-
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture
@@ -67,7 +63,7 @@ def session(program) -> Session:
 
 @pytest.fixture
 def manager(program) -> User:
-    return StaffAssignmentFactory(center=program.center).user
+    return staff_at(program.center)
 
 
 def member_with_points(amount: int = 10) -> User:
@@ -150,9 +146,7 @@ def test_first_come_sessions_have_no_draw(manager, program) -> None:
 
 def test_only_managers_of_the_center_draw(session) -> None:
     enter(session, [1])
-    front_desk = StaffAssignmentFactory(
-        center=session.program.center, role=StaffAssignment.Role.FRONT_DESK
-    ).user
+    front_desk = staff_at(session.program.center, StaffAssignment.Role.FRONT_DESK)
 
     for outsider in (UserFactory(), StaffAssignmentFactory().user, front_desk):
         with pytest.raises(NotFound):

@@ -5,10 +5,8 @@ the waitlist, and the free text that locates the person is cleared."""
 import json
 import logging
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.utils.translation import gettext
 
 from members.models import PointsEntry, User
@@ -18,12 +16,16 @@ from services.models import HomeVisitRequest, Program, Registration
 from services.services.attendance import registration_check_in
 from services.services.home_visits import home_visit_request, home_visit_schedule
 from services.services.registration import session_register
-from tests.factories import ProgramFactory, SessionFactory, StaffAssignmentFactory, UserFactory
+from tests.factories import (
+    ProgramFactory,
+    SessionFactory,
+    UserFactory,
+    staff_at,
+)
+from tests.helpers import MONDAY, SHANGHAI
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-MONDAY = date(2026, 11, 23)
 TUESDAY = MONDAY + timedelta(days=1)
 Status = Registration.Status
 
@@ -36,12 +38,6 @@ NOW = at(8, MONDAY)
 DELETED_AT = at(9, TUESDAY + timedelta(days=1))  # Wednesday morning
 
 
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
-
 @pytest.fixture
 def program() -> Program:
     return ProgramFactory(points_cost=3, points_reward=2)
@@ -49,7 +45,7 @@ def program() -> Program:
 
 @pytest.fixture
 def manager(program) -> User:
-    return StaffAssignmentFactory(center=program.center).user
+    return staff_at(program.center)
 
 
 @pytest.fixture

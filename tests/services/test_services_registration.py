@@ -4,11 +4,9 @@ refunded exactly once by a cancellation before the program's deadline."""
 
 import logging
 import re
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import pytest
-import time_machine
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 
@@ -28,28 +26,21 @@ from tests.factories import (
     StaffAssignmentFactory,
     UserFactory,
     VerifiedMemberFactory,
+    staff_at,
 )
+from tests.helpers import MONDAY, hour_on
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-MONDAY = date(2026, 11, 23)
 TUESDAY = MONDAY + timedelta(days=1)
 Status = Registration.Status
 
 
-def at(hour: int, minute: int = 0, day: date = MONDAY) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=SHANGHAI)
+at = hour_on(MONDAY)
 
 
 NOW = at(8)
 START = at(14, day=TUESDAY)  # a two-hour health lecture on Tuesday afternoon
-
-
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture
@@ -60,11 +51,6 @@ def program() -> Program:
 @pytest.fixture
 def session(program) -> Session:
     return SessionFactory(program=program, start=START, capacity=2)
-
-
-@pytest.fixture
-def member() -> User:
-    return UserFactory()
 
 
 def notifications(caplog) -> list[str]:
@@ -206,7 +192,7 @@ class TestChecks:
         )
 
     def test_a_cancelled_session(self, session, member) -> None:
-        manager = StaffAssignmentFactory(center=session.program.center).user
+        manager = staff_at(session.program.center)
         session_cancel(session=session, by=manager, reason="讲师生病")
 
         with pytest.raises(errors.RegistrationClosed):
@@ -418,7 +404,7 @@ class TestPoints:
         # A cancelled session refunds only active registrations: not this one a second time.
         session_cancel(
             session=session,
-            by=StaffAssignmentFactory(center=session.program.center).user,
+            by=staff_at(session.program.center),
             reason="场地维修",
         )
         assert balance(member) == 20
@@ -440,7 +426,7 @@ class TestPoints:
     def test_staff_cancel_with_a_refund_even_after_the_deadline(self, session) -> None:
         member = with_points(20)
         registration = session_register(session=session, member=member, now=NOW)
-        staff = StaffAssignmentFactory(center=session.program.center).user
+        staff = staff_at(session.program.center)
 
         registration_cancel(
             registration=registration, by=staff, reason="身体不适", now=START - timedelta(hours=1)
@@ -483,9 +469,7 @@ class TestCancel:
 
     def test_staff_of_another_center_or_front_desk_learn_nothing(self, session, member) -> None:
         registration = session_register(session=session, member=member, now=NOW)
-        front_desk = StaffAssignmentFactory(
-            center=session.program.center, role=StaffAssignment.Role.FRONT_DESK
-        ).user
+        front_desk = staff_at(session.program.center, StaffAssignment.Role.FRONT_DESK)
 
         for outsider in (StaffAssignmentFactory().user, front_desk, UserFactory()):
             with pytest.raises(NotFound):

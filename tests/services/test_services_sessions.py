@@ -6,10 +6,8 @@ session tells everyone registered."""
 import logging
 import threading
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.db import IntegrityError, connection, transaction
 
 from bookings import errors as booking_errors
@@ -37,27 +35,20 @@ from tests.factories import (
     StaffAssignmentFactory,
     UserFactory,
     book,
+    staff_at,
 )
+from tests.helpers import MONDAY, hour_on
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-MONDAY = date(2026, 11, 23)
 TUESDAY = MONDAY + timedelta(days=1)
 MON, WED = 0, 2
 
 
-def at(hour: int, minute: int = 0, day: date = TUESDAY) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=SHANGHAI)
+at = hour_on(TUESDAY)
 
 
 NOW = at(8, day=MONDAY)
-
-
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture
@@ -73,7 +64,7 @@ def program(space) -> Program:
 
 @pytest.fixture
 def manager(space) -> User:
-    return StaffAssignmentFactory(center=space.center).user
+    return staff_at(space.center)
 
 
 def holds(space: Space) -> list[tuple[int, datetime, datetime, int | None, int | None]]:
@@ -116,9 +107,7 @@ def test_a_session_is_created_with_its_window_and_holds_every_unit_of_its_space(
 
 
 def test_a_session_needs_the_right_staff(program, space) -> None:
-    front_desk = StaffAssignmentFactory(
-        center=space.center, role=StaffAssignment.Role.FRONT_DESK
-    ).user
+    front_desk = staff_at(space.center, StaffAssignment.Role.FRONT_DESK)
     other_manager = StaffAssignmentFactory().user
 
     for outsider in (UserFactory(), front_desk, other_manager):
@@ -536,7 +525,7 @@ def race(**actions) -> dict[str, str]:
 def test_a_booking_and_a_session_racing_for_the_same_time_one_wins(round_) -> None:
     space = BookableSpaceFactory(units=2)
     program = ProgramFactory(center=space.center)
-    manager = StaffAssignmentFactory(center=space.center).user
+    manager = staff_at(space.center)
 
     results = race(
         booking=lambda: book(space, at(14), at(15), now=NOW),

@@ -3,11 +3,9 @@ offer time (never past the start); accepting confirms and spends points, expiry 
 seat on. Members may leave the line; raised capacity goes to it at once; order is strict."""
 
 import logging
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
-import time_machine
 
 from core.errors import Invalid, NotFound
 from members.errors import InsufficientPoints
@@ -22,28 +20,25 @@ from services.services.registration import (
     session_register,
 )
 from services.services.sessions import session_update
-from tests.factories import ProgramFactory, SessionFactory, StaffAssignmentFactory, UserFactory
+from tests.factories import (
+    ProgramFactory,
+    SessionFactory,
+    UserFactory,
+    staff_at,
+)
+from tests.helpers import MONDAY, hour_on
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-MONDAY = date(2026, 11, 23)
 TUESDAY = MONDAY + timedelta(days=1)
 Status = Registration.Status
 
 
-def at(hour: int, minute: int = 0, day: date = MONDAY) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=SHANGHAI)
+at = hour_on(MONDAY)
 
 
 NOW = at(8)
 START = at(14, day=TUESDAY)
-
-
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture
@@ -59,7 +54,7 @@ def session(program) -> Session:
 
 @pytest.fixture
 def manager(program) -> User:
-    return StaffAssignmentFactory(center=program.center).user
+    return staff_at(program.center)
 
 
 def member_with_points(amount: int = 10) -> User:

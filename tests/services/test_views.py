@@ -1,39 +1,25 @@
 """Resident web pages for programs: sessions to register for, and the member's registrations."""
 
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, time, timedelta
 
 import pytest
-import time_machine
 from django.test import Client
 
 from services.models import Registration
 from services.services.registration import session_register
 from tests.factories import ProgramFactory, SessionFactory, UserFactory
+from tests.helpers import MONDAY, SHANGHAI
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-MONDAY = date(2026, 11, 23)
 NOW = datetime.combine(MONDAY, time(8), tzinfo=SHANGHAI)
 START = datetime.combine(MONDAY + timedelta(days=1), time(14), tzinfo=SHANGHAI)
 Status = Registration.Status
 
 
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
-
 @pytest.fixture
 def session():
     return SessionFactory(program=ProgramFactory(title="中医养生讲座"), start=START, capacity=1)
-
-
-@pytest.fixture
-def member():
-    return UserFactory()
 
 
 @pytest.fixture
