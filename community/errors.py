@@ -28,3 +28,20 @@ class TooManyOpenWishes(LinliError):
 class TooManyClaims(LinliError):
     code = "quota_exceeded"
     message = _("Fulfil the wishes you have claimed before claiming more.")
+
+
+class ProposalClosed(LinliError):
+    code = "proposal_closed"
+    status = 409
+    message = _("Staff have decided on this proposal; supports no longer change.")
+
+
+class ProposalInvalidTransition(LinliError):
+    code = "invalid_transition"
+    status = 409
+    message = _("This is not possible in the proposal's current state.")
+
+
+class TooManyProposals(LinliError):
+    code = "quota_exceeded"
+    message = _("You have posted as many proposals today as one person may.")

@@ -50,6 +50,22 @@ COMMUNITY_TEXTS: dict[str, tuple[str, str]] = {
             "The wish “%(text)s” you took on was withdrawn by its wisher. Thank you all the same."
         ),
     ),
+    "proposal_discussing": (
+        gettext_noop("A proposal is under discussion"),
+        gettext_noop("The proposal “%(title)s” at %(center)s is now under discussion. %(reply)s"),
+    ),
+    "proposal_adopted": (
+        gettext_noop("A proposal was adopted"),
+        gettext_noop("Good news: the proposal “%(title)s” at %(center)s was adopted. %(reply)s"),
+    ),
+    "proposal_not_adopted": (
+        gettext_noop("A proposal was not adopted"),
+        gettext_noop("The proposal “%(title)s” at %(center)s was not adopted. %(reply)s"),
+    ),
+    "proposal_hidden": (
+        gettext_noop("Your proposal was taken off the wall"),
+        gettext_noop("Your proposal “%(title)s” was taken off the wall. Reason: %(reason)s"),
+    ),
 }
 
 TEXTS.update(COMMUNITY_TEXTS)

@@ -126,3 +126,121 @@ class WishEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.wish_id} {self.action}"
+
+
+class Proposal(models.Model):
+    """A member's proposal for the community on a center's wall (美好社区提案墙). Others
+    support it, once each; staff answer with a status and a public reply, or hide it (with a
+    reason only its author reads)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        RECEIVED = "received", _("received")
+        DISCUSSING = "discussing", _("under discussion")
+        ADOPTED = "adopted", _("adopted")
+        NOT_ADOPTED = "not_adopted", _("not adopted")
+        HIDDEN = "hidden", _("hidden")
+
+    PUBLIC = (Status.RECEIVED, Status.DISCUSSING, Status.ADOPTED, Status.NOT_ADOPTED)
+    # Supports count (and may be withdrawn) until staff decide.
+    OPEN = (Status.RECEIVED, Status.DISCUSSING)
+    # What staff may answer from each status.
+    ANSWERS = {
+        Status.RECEIVED: (Status.DISCUSSING, Status.ADOPTED, Status.NOT_ADOPTED),
+        Status.DISCUSSING: (Status.ADOPTED, Status.NOT_ADOPTED),
+    }
+
+    center = models.ForeignKey(
+        "centers.Center",
+        on_delete=models.PROTECT,
+        related_name="proposals",
+        verbose_name=_("center"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="proposals",
+        verbose_name=_("author"),
+    )
+    title = models.CharField(_("title"), max_length=100)
+    text = models.TextField(_("proposal"), max_length=2000)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status, default=Status.RECEIVED, db_index=True
+    )
+    supports = models.PositiveIntegerField(_("supports"), default=0, editable=False)
+    reply = models.TextField(_("public reply"), blank=True)
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+    hidden_reason = models.CharField(_("reason hidden"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("posted by"),
+    )
+    created = models.DateTimeField(_("posted"), auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        ordering = ["-created", "-id"]
+        indexes = [
+            models.Index(fields=["center", "status", "-created"]),
+            models.Index(fields=["center", "status", "-supports"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(supports__gte=0), name="proposal_supports_counted"),
+            models.CheckConstraint(
+                condition=~Q(status="hidden") | ~Q(hidden_reason=""),
+                name="proposal_hidden_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProposalSupport(models.Model):
+    """One member's support of one proposal: the unique pair is what makes a double click,
+    or two phones at once, count once."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="support_rows")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="proposal_supports"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("support")
+        verbose_name_plural = _("supports")
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "member"], name="proposal_support_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} → {self.proposal_id}"
+
+
+class ProposalEvent(models.Model):
+    """A proposal's history: each status with its public reply (the wall shows these), and
+    who moved it (it does not)."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=32)
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16)
+    reply = models.TextField(blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id} {self.action}"

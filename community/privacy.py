@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from community.models import Wish, WishEvent
+from community.models import Proposal, ProposalSupport, Wish, WishEvent
 from members.models import User
 from members.services.privacy import anonymizer, export_section
 
@@ -80,3 +80,38 @@ def wishes_anonymize(member: User) -> None:
             to_status=Status.PUBLISHED,
         )
     Wish.objects.filter(claimed_by=member).update(fulfil_note="")
+
+
+@export_section("proposals")
+def proposals_export(member: User) -> list[dict[str, Any]]:
+    proposals = Proposal.objects.filter(author=member).select_related("center").order_by("created")
+    return [
+        {
+            "id": p.pk,
+            "center": p.center.name,
+            "title": p.title,
+            "text": p.text,
+            "status": p.status,
+            "supports": p.supports,
+            "reply": p.reply,
+            "hidden_reason": p.hidden_reason,
+            "created": _when(p.created),
+        }
+        for p in proposals
+    ]
+
+
+@export_section("proposal_supports")
+def supports_export(member: User) -> list[dict[str, Any]]:
+    supports = ProposalSupport.objects.filter(member=member).select_related("proposal")
+    return [
+        {"proposal": s.proposal_id, "title": s.proposal.title, "created": _when(s.created)}
+        for s in supports.order_by("created")
+    ]
+
+
+@anonymizer
+def proposals_anonymize(member: User) -> None:
+    """Drafts were never public: they go. Proposals on the wall stay (the wall never named
+    their author), and so do supports, which only count."""
+    Proposal.objects.filter(author=member, status=Proposal.Status.DRAFT).delete()

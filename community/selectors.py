@@ -1,8 +1,8 @@
 """Reads about wishes and proposals, for the API and the pages."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 
-from community.models import Wish
+from community.models import Proposal, ProposalEvent, ProposalSupport, Wish
 from members.models import User
 
 
@@ -41,3 +41,35 @@ def wish_acquainted(wish: Wish, member: User | None) -> bool:
     return wish.wisher_id == member.pk or (
         wish.claimed_by_id == member.pk and wish.status in (*Wish.HELD, Wish.Status.CLOSED)
     )
+
+
+def _proposals(member: User | None) -> QuerySet[Proposal]:
+    proposals = Proposal.objects.filter(center__is_active=True).select_related("center")
+    if member is None or not member.is_authenticated:
+        return proposals.annotate(supported_by_me=Value(False))
+    mine = ProposalSupport.objects.filter(proposal=OuterRef("pk"), member=member)
+    return proposals.annotate(supported_by_me=Exists(mine))
+
+
+def public_proposals(member: User | None = None) -> QuerySet[Proposal]:
+    """The wall, newest first, each with ``supported_by_me`` for ``member``."""
+    return _proposals(member).filter(status__in=Proposal.PUBLIC).order_by("-created", "-id")
+
+
+def member_proposals(member: User) -> QuerySet[Proposal]:
+    """The member's own proposals in every state (drafts and hidden ones too)."""
+    return _proposals(member).filter(author=member).order_by("-created", "-id")
+
+
+def visible_proposals(member: User | None) -> QuerySet[Proposal]:
+    """What one member may open: the wall, and their own proposals."""
+    proposals = _proposals(member).order_by("-created", "-id")
+    if member is None or not member.is_authenticated:
+        return proposals.filter(status__in=Proposal.PUBLIC)
+    return proposals.filter(Q(status__in=Proposal.PUBLIC) | Q(author=member))
+
+
+def proposal_history(proposal: Proposal) -> list[ProposalEvent]:
+    """Each status the proposal went through, with its public reply, oldest first (drafting
+    is the author's own business and not part of it)."""
+    return list(proposal.events.exclude(to_status=Proposal.Status.DRAFT).order_by("at", "id"))

@@ -8,10 +8,18 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from community.models import Wish
-from community.selectors import wish_acquainted
+from centers.selectors import active_centers
+from community.models import Proposal, ProposalEvent, Wish
+from community.selectors import proposal_history, wish_acquainted
 from core.filters import MAX_ID
-from core.serializers import StrictCharField, StrictIntegerField, StrictSerializer
+from core.serializers import (
+    StrictBooleanField,
+    StrictCharField,
+    StrictIntegerField,
+    StrictSerializer,
+)
+
+NO_SUCH_CENTER = _("There is no such center.")
 
 
 class WisherSerializer(serializers.Serializer):
@@ -86,8 +94,24 @@ class WishSerializer(serializers.ModelSerializer):
         return data
 
 
+class CenterField(StrictIntegerField):
+    """An active center's id, read as the center."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(min_value=1, max_value=MAX_ID, **kwargs)
+
+    def run_validation(self, data: Any = serializers.empty) -> Any:
+        center = active_centers().filter(pk=super().run_validation(data)).first()
+        if center is None:
+            raise serializers.ValidationError(NO_SUCH_CENTER)
+        return center
+
+    def to_representation(self, value: Any) -> int:
+        return value.pk
+
+
 class WishCreateSerializer(StrictSerializer):
-    center = StrictIntegerField(min_value=1, max_value=MAX_ID)
+    center = CenterField()
     category = serializers.ChoiceField(choices=Wish.Category.choices)
     text = StrictCharField(max_length=300, help_text="A short text: what would help")
     details = StrictCharField(
@@ -116,4 +140,73 @@ class EmptySerializer(StrictSerializer):
     """A body with no fields (any field is a 400 ``invalid``)."""
 
 
-NO_SUCH_CENTER = _("There is no such center.")
+class ProposalSerializer(serializers.ModelSerializer):
+    supported_by_me = serializers.BooleanField(read_only=True)
+    center_name = serializers.CharField(source="center.name", read_only=True)
+
+    class Meta:
+        model = Proposal
+        fields = [
+            "id",
+            "center",
+            "title",
+            "text",
+            "status",
+            "supports",
+            "supported_by_me",
+            "reply",
+            "created",
+            "center_name",
+            "replied_at",
+        ]
+        read_only_fields = fields
+
+    def to_representation(self, proposal: Proposal) -> dict[str, Any]:
+        with timezone.override(proposal.center.tz):
+            return super().to_representation(proposal)
+
+
+class ProposalEventSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(source="to_status", help_text="The status it moved to")
+
+    class Meta:
+        model = ProposalEvent
+        fields = ["status", "reply", "at"]
+        read_only_fields = fields
+
+
+class ProposalDetailSerializer(ProposalSerializer):
+    history = serializers.SerializerMethodField(help_text="Oldest first, with public replies")
+    # Not read-only, so that the schema does not list it as always present.
+    hidden_reason = serializers.CharField(
+        required=False, help_text="Only for the author: why staff hid the proposal"
+    )
+
+    class Meta(ProposalSerializer.Meta):
+        fields = [*ProposalSerializer.Meta.fields, "history", "hidden_reason"]
+        read_only_fields = fields[:-1]
+
+    @extend_schema_field(ProposalEventSerializer(many=True))
+    def get_history(self, proposal: Proposal) -> list[dict[str, Any]]:
+        return ProposalEventSerializer(proposal_history(proposal), many=True).data
+
+    def to_representation(self, proposal: Proposal) -> dict[str, Any]:
+        data = super().to_representation(proposal)
+        viewer = _viewer(self.context)
+        if viewer is None or proposal.author_id != viewer.pk:
+            del data["hidden_reason"]
+        return data
+
+
+class ProposalCreateSerializer(StrictSerializer):
+    center = CenterField()
+    title = StrictCharField(max_length=100)
+    text = StrictCharField(max_length=2000)
+    draft = StrictBooleanField(
+        default=False, help_text="true: a draft only the author sees, until submitted"
+    )
+
+
+class ProposalEditSerializer(StrictSerializer):
+    title = StrictCharField(max_length=100)
+    text = StrictCharField(max_length=2000)

@@ -14,18 +14,27 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from centers.selectors import active_centers
 from community import selectors
-from community.api.filters import WishFilter
+from community.api.filters import ProposalFilter, WishFilter
 from community.api.serializers import (
-    NO_SUCH_CENTER,
     EmptySerializer,
+    ProposalCreateSerializer,
+    ProposalDetailSerializer,
+    ProposalEditSerializer,
+    ProposalSerializer,
     WishClaimSerializer,
     WishCreateSerializer,
     WishFulfilSerializer,
     WishSerializer,
 )
-from community.models import Wish
+from community.models import Proposal, Wish
+from community.services.proposals import (
+    proposal_create,
+    proposal_edit,
+    proposal_submit,
+    proposal_support,
+    proposal_unsupport,
+)
 from community.services.wishes import (
     wish_claim,
     wish_confirm,
@@ -60,6 +69,21 @@ def _flag(request: Request, name: str) -> bool:
     raise ValidationError({name: [INVALID_BOOLEAN]})
 
 
+class PublicWallMixin:
+    """Anyone reads the wall; everything else needs a login. Query filters narrow the list
+    only: a detail or an action finds any object its queryset allows."""
+
+    def get_permissions(self) -> list[Any]:
+        if self.action in ("list", "retrieve"):
+            return [AllowAny()]
+        return [IsAuthenticated()]
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
+
 @extend_schema_view(
     list=extend_schema(
         responses={200: WishSerializer(many=True), 400: ErrorSerializer, 401: ErrorSerializer},
@@ -74,22 +98,14 @@ def _flag(request: Request, name: str) -> bool:
     ),
     retrieve=extend_schema(responses={200: WishSerializer, 404: ErrorSerializer}),
 )
-class WishViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class WishViewSet(
+    PublicWallMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Micro-wishes (微心愿)."""
 
     serializer_class = WishSerializer
     filterset_class = WishFilter
     lookup_value_regex = ID_REGEX
-
-    def get_permissions(self) -> list[Any]:
-        if self.action in ("list", "retrieve"):
-            return [AllowAny()]
-        return [IsAuthenticated()]
-
-    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
-        if self.action != "list":
-            return queryset
-        return super().filter_queryset(queryset)
 
     def get_queryset(self) -> QuerySet[Wish]:
         if getattr(self, "swagger_fake_view", False):
@@ -131,18 +147,7 @@ class WishViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         """Post a micro-wish."""
         body = WishCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        data = body.validated_data
-        center = active_centers().filter(pk=data["center"]).first()
-        if center is None:
-            raise ValidationError({"center": [NO_SUCH_CENTER]})
-        wish = wish_create(
-            member=request.user,
-            center=center,
-            category=data["category"],
-            text=data["text"],
-            details=data["details"],
-            by=actor_of(request),
-        )
+        wish = wish_create(member=request.user, by=actor_of(request), **body.validated_data)
         return self._done(wish, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -213,3 +218,136 @@ class WishViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         wish = get_object_or_404(self.get_queryset().distinct(), pk=pk)
         EmptySerializer(data=request.data).is_valid(raise_exception=True)
         return self._done(wish_withdraw(wish=wish, member=request.user, by=actor_of(request)))
+
+
+PROPOSAL_ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 404: ErrorSerializer}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        responses={200: ProposalSerializer(many=True), 400: ErrorSerializer, 401: ErrorSerializer},
+        description=(
+            "The wall: proposals in `received`, `discussing`, `adopted` or `not_adopted`, "
+            "newest first (`?ordering=-supports`: most supported first). Anyone may read it. "
+            "`?mine=true`: the member's own proposals in every state, drafts and hidden ones "
+            "too (needs a login: 401)."
+        ),
+    ),
+    retrieve=extend_schema(
+        responses={200: ProposalDetailSerializer, 404: ErrorSerializer},
+        description="A proposal with its history: each status, oldest first, with the reply.",
+    ),
+)
+class ProposalViewSet(
+    PublicWallMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """The proposal wall (提案墙)."""
+
+    serializer_class = ProposalSerializer
+    filterset_class = ProposalFilter
+    lookup_value_regex = ID_REGEX
+
+    def get_serializer_class(self) -> type:
+        return ProposalSerializer if self.action == "list" else ProposalDetailSerializer
+
+    def get_queryset(self) -> QuerySet[Proposal]:
+        if getattr(self, "swagger_fake_view", False):
+            return Proposal.objects.none()
+        user = self.request.user
+        if self.action == "list":
+            if _flag(self.request, "mine"):
+                if not user.is_authenticated:
+                    raise NotAuthenticated()
+                return selectors.member_proposals(user)
+            return selectors.public_proposals(user)
+        if self.action in ("partial_update", "submit"):
+            return selectors.member_proposals(user)
+        if self.action == "support":
+            return selectors.public_proposals(user)
+        return selectors.visible_proposals(user)
+
+    def _render(self, proposal: Proposal, code: int = status.HTTP_200_OK) -> Response:
+        # Read again through the selector: ``supported_by_me`` is an annotation.
+        proposal = selectors.visible_proposals(self.request.user).get(pk=proposal.pk)
+        return Response(
+            ProposalDetailSerializer(proposal, context=self.get_serializer_context()).data,
+            status=code,
+        )
+
+    @extend_schema(
+        request=ProposalCreateSerializer,
+        responses={201: ProposalDetailSerializer, **PROPOSAL_ERRORS, **IDEMPOTENCY_ERRORS},
+        parameters=[idempotency.PARAMETER],
+        description=(
+            'Post a proposal: on the wall at once (`received`), or with `"draft": true` a '
+            "draft only its author sees until `submit`. Errors: 400 `invalid`, "
+            "`quota_exceeded` (three a day)."
+        ),
+    )
+    @idempotency.idempotent
+    def create(self, request: Request) -> Response:
+        """Post a proposal."""
+        body = ProposalCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        proposal = proposal_create(member=request.user, by=actor_of(request), **body.validated_data)
+        return self._render(proposal, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=ProposalEditSerializer,
+        responses={200: ProposalDetailSerializer, **PROPOSAL_ERRORS, **CONFLICT},
+        description="Change a draft (the author's own): 409 `invalid_transition` once submitted.",
+    )
+    def partial_update(self, request: Request, pk: str) -> Response:
+        """Change a draft."""
+        proposal = self.get_object()
+        body = ProposalEditSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        proposal = proposal_edit(
+            proposal=proposal, member=request.user, by=actor_of(request), **body.validated_data
+        )
+        return self._render(proposal)
+
+    @extend_schema(
+        request=None,
+        responses={200: ProposalDetailSerializer, **PROPOSAL_ERRORS, **CONFLICT},
+        description="Put a draft on the wall (`received`).",
+    )
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str) -> Response:
+        """Submit a draft."""
+        proposal = self.get_object()
+        EmptySerializer(data=request.data).is_valid(raise_exception=True)
+        proposal = proposal_submit(proposal=proposal, member=request.user, by=actor_of(request))
+        return self._render(proposal)
+
+    @extend_schema(
+        methods=["POST"],
+        request=None,
+        responses={
+            200: ProposalDetailSerializer,
+            **PROPOSAL_ERRORS,
+            409: OpenApiResponse(ErrorSerializer, description="proposal_closed"),
+        },
+        description=(
+            "Support the proposal; supporting twice counts once. 409 `proposal_closed` once "
+            "staff decided on it."
+        ),
+    )
+    @extend_schema(
+        methods=["DELETE"],
+        request=None,
+        responses={
+            200: ProposalDetailSerializer,
+            **PROPOSAL_ERRORS,
+            409: OpenApiResponse(ErrorSerializer, description="proposal_closed"),
+        },
+        description="Withdraw the member's support (nothing changes without one).",
+    )
+    @action(detail=True, methods=["post", "delete"])
+    def support(self, request: Request, pk: str) -> Response:
+        """Support a proposal, or withdraw the support."""
+        proposal = self.get_object()
+        EmptySerializer(data=request.data).is_valid(raise_exception=True)
+        change = proposal_support if request.method == "POST" else proposal_unsupport
+        proposal = change(proposal=proposal, member=request.user, by=actor_of(request))
+        return self._render(proposal)

@@ -296,6 +296,7 @@ SPECTACULAR_SETTINGS = {
         "HomeVisitStatusEnum": "services.models.HomeVisitRequest.Status",
         "WishStatusEnum": "community.models.Wish.Status",
         "WishCategoryEnum": "community.models.Wish.Category",
+        "ProposalStatusEnum": "community.models.Proposal.Status",
         # The same three channels as members.models.User.Channel: one name for both.
         "ChannelEnum": "notifications.models.Message.Channel",
         "MessageStatusEnum": "notifications.models.Message.Status",

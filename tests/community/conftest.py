@@ -69,3 +69,10 @@ def published_wish(member: User, center: Center, by: User, **kwargs) -> Wish:
 
 def claimed_wish(member: User, center: Center, by: User, volunteer: User) -> Wish:
     return wish_claim(wish=published_wish(member, center, by), member=volunteer)
+
+
+def post_proposal(member: User, center: Center, title: str = "在小区门口加装休息长椅", **kwargs):
+    from community.services.proposals import proposal_create
+
+    kwargs.setdefault("text", "老人买菜回来走不动，希望在小区门口加几张长椅，方便歇脚。")
+    return proposal_create(member=member, center=center, title=title, **kwargs)

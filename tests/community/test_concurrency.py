@@ -10,11 +10,18 @@ import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
-from community.models import Wish, WishEvent
+from community.models import ProposalSupport, Wish, WishEvent
+from community.services.proposals import proposal_support
 from community.services.wishes import wish_fulfil
 from members.models import PointsEntry, User
-from tests.community.conftest import claimed_wish, published_wish, volunteer_factory, wisher_factory
-from tests.factories import CenterFactory, StaffAssignmentFactory
+from tests.community.conftest import (
+    claimed_wish,
+    post_proposal,
+    published_wish,
+    volunteer_factory,
+    wisher_factory,
+)
+from tests.factories import CenterFactory, StaffAssignmentFactory, UserFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -85,3 +92,69 @@ def test_confirming_at_once_pays_the_volunteer_once():
     assert PointsEntry.objects.filter(member=volunteer).count() == 1
     volunteer.refresh_from_db()
     assert volunteer.points_balance == 10
+
+
+# --- Supports ----------------------------------------------------------------------------------
+
+MEMBERS = 200
+WORKERS = 40  # each request holds a connection; PostgreSQL allows 100, shared with the suite
+
+
+def test_two_hundred_members_support_at_once_two_hundred_supports():
+    proposal = post_proposal(UserFactory(), CenterFactory())
+    members = [UserFactory() for _ in range(MEMBERS)]
+    url = f"/api/v1/proposals/{proposal.pk}/support/"
+
+    results = all_at_once([post(m, url) for m in members], workers=WORKERS)
+
+    assert Counter(status for status, _ in results) == {200: MEMBERS}, results[:3]
+    proposal.refresh_from_db()
+    assert proposal.supports == MEMBERS
+    assert ProposalSupport.objects.filter(proposal=proposal).count() == MEMBERS
+    # Each answer counted the support it reported: no two saw the same total.
+    assert sorted(body["supports"] for _, body in results)[-1] == MEMBERS
+
+
+def test_one_member_supporting_twice_at_once_counts_once():
+    proposals = [post_proposal(UserFactory(), CenterFactory()) for _ in range(5)]
+    member = UserFactory()
+    calls = [
+        post(member, f"/api/v1/proposals/{proposal.pk}/support/")
+        for proposal in proposals
+        for _twice in range(4)
+    ]
+
+    results = all_at_once(calls)
+
+    assert Counter(status for status, _ in results) == {200: len(calls)}, results
+    for proposal in proposals:
+        proposal.refresh_from_db()
+        assert proposal.supports == 1
+    assert ProposalSupport.objects.filter(member=member).count() == len(proposals)
+    assert {body["supported_by_me"] for _, body in results} == {True}
+
+
+def test_supports_and_withdrawals_at_once_leave_the_count_true():
+    """Half the members withdraw while the other half support: the count is the rows."""
+    proposal = post_proposal(UserFactory(), CenterFactory())
+    leaving = [UserFactory() for _ in range(20)]
+    for member in leaving:
+        proposal_support(proposal=proposal, member=member)
+    joining = [UserFactory() for _ in range(20)]
+    url = f"/api/v1/proposals/{proposal.pk}/support/"
+
+    def delete(member: User) -> Callable[[], tuple]:
+        def call() -> tuple:
+            client = APIClient()
+            client.force_authenticate(member)
+            response = client.delete(url)
+            return response.status_code, response.json()
+
+        return call
+
+    results = all_at_once([delete(m) for m in leaving] + [post(m, url) for m in joining])
+
+    assert Counter(status for status, _ in results) == {200: 40}, results
+    proposal.refresh_from_db()
+    assert proposal.supports == 20 == ProposalSupport.objects.filter(proposal=proposal).count()
+    assert set(ProposalSupport.objects.values_list("member", flat=True)) == {m.pk for m in joining}

@@ -413,7 +413,9 @@ def about_each_kind(space) -> dict[str, list[tuple[object, dict]]]:
 
 
 def community_messages(center, staff) -> dict[str, list[tuple[object, dict]]]:
-    """A micro-wish taken through every step, and the messages its services wrote."""
+    """A micro-wish taken through every step, proposals answered and hidden, and the messages
+    their services wrote."""
+    from community.services.proposals import proposal_hide, proposal_respond, proposal_support
     from community.services.wishes import (
         wish_claim,
         wish_confirm,
@@ -422,7 +424,13 @@ def community_messages(center, staff) -> dict[str, list[tuple[object, dict]]]:
         wish_withdraw,
         wishes_release_stale,
     )
-    from tests.community.conftest import claimed_wish, post_wish, volunteer_factory, wisher_factory
+    from tests.community.conftest import (
+        claimed_wish,
+        post_proposal,
+        post_wish,
+        volunteer_factory,
+        wisher_factory,
+    )
 
     wisher, volunteer = wisher_factory(), volunteer_factory()
     wish_decline(wish=post_wish(wisher, center), by=staff, reason="请拨打物业电话")
@@ -432,8 +440,17 @@ def community_messages(center, staff) -> dict[str, list[tuple[object, dict]]]:
     lapsing = claimed_wish(wisher, center, staff, volunteer)
     wishes_release_stale(now=lapsing.claim_expires_at)
     wish_withdraw(wish=claimed_wish(wisher, center, staff, volunteer), member=wisher)
+    discussed = post_proposal(wisher, center)
+    proposal_support(proposal=discussed, member=volunteer)
+    for status in ("discussing", "adopted"):
+        proposal_respond(proposal=discussed, by=staff, status=status, reply="已答复")
+    proposal_respond(
+        proposal=post_proposal(wisher, center), by=staff, status="not_adopted", reply="不采纳"
+    )
+    proposal_hide(proposal=post_proposal(wisher, center), by=staff, reason="广告")
     cases: dict[str, list[tuple[object, dict]]] = {}
-    for message in Message.objects.filter(kind__startswith="wish_"):
+    community = Message.objects.filter(kind__regex=r"^(wish|proposal)_")
+    for message in community:
         cases.setdefault(base_kind(message.kind), []).append((message.about, message.context))
     return cases
 
