@@ -1,20 +1,30 @@
-"""Resident web pages about the member themselves: profile, data download, account deletion."""
+"""Resident web pages about the member themselves: the account page, editing the profile,
+real-name verification (the same service as the API), message channels and WeChat consents,
+points with their full history, data download, account deletion."""
 
 import json
 
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.errors import LinliError
+from core.forms import add_service_errors
 from members import selectors
 from members.services import privacy
+from members.services.identity import member_verify_identity
 from members.services.no_shows import active_suspension
+from members.services.profile import member_update
+from members.web_forms import ChannelsForm, ProfileForm, VerifyForm
+from notifications.models import WeChatConsent
 
-RECENT_POINTS = 10
+RECENT_POINTS = 5
+POINTS_PAGE = 20
 
 
 @login_required
@@ -27,6 +37,73 @@ def profile(request: HttpRequest) -> HttpResponse:
         "points": selectors.member_points_entries(member)[:RECENT_POINTS],
     }
     return render(request, "members/profile.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request: HttpRequest) -> HttpResponse:
+    member = request.user
+    initial = {
+        "display_name": member.display_name,
+        "neighbourhood": member.neighbourhood,
+        "language": member.language,
+        "birth_date": member.birth_date,
+    }
+    form = ProfileForm(request.POST or None, initial=initial, member=member)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member_update(member=member, data=form.cleaned_data)
+        except LinliError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Your details are saved."))
+            return redirect("members:profile")
+    return render(request, "members/profile_edit.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest) -> HttpResponse:
+    member = request.user
+    if member.is_verified:
+        return render(request, "members/verify.html", {"member": member})
+    form = VerifyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member_verify_identity(member=member, **form.cleaned_data)
+        except LinliError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Your real name is verified."))
+            return redirect("members:profile")
+    return render(request, "members/verify.html", {"member": member, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def channels(request: HttpRequest) -> HttpResponse:
+    member = request.user
+    form = ChannelsForm(request.POST or None, initial={"channels": member.notification_channels})
+    if request.method == "POST" and form.is_valid():
+        try:
+            member_update(
+                member=member, data={"notification_channels": form.cleaned_data["channels"]}
+            )
+        except LinliError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Your message settings are saved."))
+            return redirect("members:channels")
+    consents = WeChatConsent.objects.filter(member=member).order_by("template_id")
+    return render(request, "members/channels.html", {"form": form, "consents": consents})
+
+
+@login_required
+def points(request: HttpRequest) -> HttpResponse:
+    entries = Paginator(selectors.member_points_entries(request.user), POINTS_PAGE)
+    return render(
+        request, "members/points.html", {"page": entries.get_page(request.GET.get("page"))}
+    )
 
 
 @login_required

@@ -6,6 +6,7 @@ app_name = "services"
 
 urlpatterns = [
     path("programs/", views.program_list, name="programs"),
+    path("sessions/<int:session_id>/", views.session_detail, name="session"),
     path("sessions/<int:session_id>/register/", views.session_register_view, name="register"),
     path("me/registrations/", views.my_registrations, name="mine"),
     path(

@@ -1,44 +1,107 @@
-"""Resident web pages for service programs: sessions to register for, and the member's list."""
+"""Resident web pages for service programs: find a session (search, center, category, date),
+see everything about it before any tap, register or join the waitlist, and the member's list
+with check-in codes, offers to accept and cancelling."""
 
-from collections import defaultdict
+from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from centers.selectors import active_centers
 from core.errors import LinliError
+from members.services.eligibility import eligibility_describe, member_is_free
 from services import selectors
-from services.models import Registration, Session
+from services.models import Program, Registration, Session
 from services.services.registration import (
     registration_accept,
     registration_cancel,
+    registration_obstacle,
     session_register,
 )
 
-SESSIONS_PER_PROGRAM = 5
+PAGE_SIZE = 20
 Status = Registration.Status
 
 
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value or "")
+    except ValueError:
+        return None
+
+
 def program_list(request: HttpRequest) -> HttpResponse:
+    """Upcoming sessions, soonest first, narrowed by words, center, category and day."""
     now = timezone.now()
-    programs = list(
-        selectors.active_programs(now).prefetch_related(None).order_by("center_id", "title")
+    sessions = selectors.listed_sessions().filter(status=Session.Status.SCHEDULED, start__gt=now)
+    q = request.GET.get("q", "").strip()[:100]
+    if q:
+        sessions = sessions.filter(
+            Q(program__title__icontains=q)
+            | Q(program__description__icontains=q)
+            | Q(program__center__name__icontains=q)
+        )
+    center = request.GET.get("center", "")
+    if center.isdigit():
+        sessions = sessions.filter(program__center_id=int(center))
+    category = request.GET.get("category", "")
+    if category in Program.Category.values:
+        sessions = sessions.filter(program__category=category)
+    day = _date(request.GET.get("date"))
+    if day is not None:
+        tz = timezone.get_current_timezone()
+        start = datetime.combine(day, time(0), tzinfo=tz)
+        sessions = sessions.filter(start__gte=start, start__lt=start + timedelta(days=1))
+    page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
+    for session in page.object_list:
+        session.open_now = selectors.registration_open(session, now)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "q": q,
+        "center": center,
+        "centers": active_centers().filter(programs__is_active=True).distinct().order_by("name"),
+        "category": category,
+        "categories": Program.Category.choices,
+        "date": day,
+        "query": query.urlencode(),
+    }
+    return render(request, "services/program_list.html", context)
+
+
+def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = get_object_or_404(
+        selectors.listed_sessions().select_related("space", "program__eligibility__team"),
+        pk=session_id,
     )
-    upcoming = selectors.listed_sessions().filter(
-        status=Session.Status.SCHEDULED, start__gt=now, program__in=programs
-    )
-    by_program = defaultdict(list)
-    for session in upcoming:
-        if len(by_program[session.program_id]) < SESSIONS_PER_PROGRAM:
-            session.open_now = selectors.registration_open(session, now)
-            by_program[session.program_id].append(session)
-    for program in programs:
-        program.upcoming = by_program[program.id]
-    return render(request, "services/program_list.html", {"programs": programs})
+    now = timezone.now()
+    program = session.program
+    context = {
+        "session": session,
+        "program": program,
+        "center": program.center,
+        "open_now": selectors.registration_open(session, now),
+        "not_yet": now < session.registration_opens,
+        "eligibility": eligibility_describe(program.eligibility),
+    }
+    member = request.user
+    if member.is_authenticated:
+        mine = Registration.objects.filter(session=session, member=member).order_by("-id").first()
+        context |= {
+            "mine": mine if mine and mine.status in Registration.ACTIVE else None,
+            "obstacle": registration_obstacle(session=session, member=member, now=now),
+            "free_for_member": program.free_for_elderly
+            and member_is_free(member, session.start.date()),
+        }
+    return render(request, "services/session_detail.html", context)
 
 
 @login_required
@@ -49,7 +112,7 @@ def session_register_view(request: HttpRequest, session_id: int) -> HttpResponse
         registration = session_register(session=session, member=request.user)
     except LinliError as error:
         messages.error(request, str(error.detail))
-        return redirect("services:programs")
+        return redirect("services:session", session_id=session.pk)
     if registration.status == Status.CONFIRMED:
         messages.success(request, _("You are registered. See you there!"))
     elif registration.status == Status.WAITLISTED:
@@ -76,6 +139,9 @@ def my_registrations(request: HttpRequest) -> HttpResponse:
         registration.can_accept = registration.status == Status.OFFERED and (
             registration.offer_expires_at is None or now < registration.offer_expires_at
         )
+        registration.show_code = registration.status in (Status.CONFIRMED, Status.OFFERED) and (
+            registration.session.end > now
+        )
     return render(request, "services/my_registrations.html", {"registrations": registrations})
 
 
@@ -90,6 +156,9 @@ def _own(request: HttpRequest, registration_id: int) -> Registration:
 @require_POST
 def my_registration_cancel(request: HttpRequest, registration_id: int) -> HttpResponse:
     registration = _own(request, registration_id)
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Tick the box to confirm that you want to cancel."))
+        return redirect("services:mine")
     try:
         registration_cancel(registration=registration, by=request.user)
     except LinliError as error:

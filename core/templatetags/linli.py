@@ -50,8 +50,10 @@ def day(value: date | datetime | None) -> str:
 
 
 @register.filter
-def day_only(value: date | datetime) -> str:
+def day_only(value: date | datetime | None) -> str:
     """11月29日 / 29 Nov."""
+    if value is None:
+        return ""
     value = _local(value)
     if _chinese():
         return f"{value.month}月{value.day}日"

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from centers.permissions import Action, staff_can
-from core.errors import NotFound
+from core.errors import LinliError, NotFound
 from core.notify import notify
 from members import errors as member_errors
 from members.models import User
@@ -89,6 +89,20 @@ def _check_can_register(session: Session, member: User, party_size: int, now: da
         )
         if same_day >= program.max_per_member_per_day:
             raise errors.DailyLimitReached()
+
+
+def registration_obstacle(
+    *, session: Session, member: User, party_size: int = 1, now: datetime | None = None
+) -> LinliError | None:
+    """What would stop ``member`` registering now (closed, not eligible, not verified,
+    suspended, the daily limit), as the error ``session_register`` would raise, or None: the
+    session page shows it before anyone taps. Reads only; the service checks again under its
+    locks."""
+    try:
+        _check_can_register(session, member, party_size, now or timezone.now())
+    except LinliError as error:
+        return error
+    return None
 
 
 def session_register(
