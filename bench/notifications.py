@@ -1,9 +1,9 @@
 """Outbox throughput through a real Celery worker on a real Redis. 2,000 booking confirmations
-are written to the outbox and handed to the broker one by one, as ``core.notify`` does after a
-booking commits; then a worker process (``celery worker``, prefork, 2 processes as on a 2-core
-machine, logging at INFO like docker-compose's) sends them all by SMS through the log backend.
-Prints the enqueue rate (outbox row and publish: what a member's request pays) and the send rate
-(messages marked sent per second, first to last).
+are written to the outbox and handed to the broker one by one, as ``notifications.notify``
+does after a booking commits; then a worker process (``celery worker``, prefork, 2 processes
+as on a 2-core machine, logging at INFO like docker-compose's) sends them all by SMS through
+the log backend. Prints the enqueue rate (outbox row and publish: what a member's request pays)
+and the send rate (messages marked sent per second, first to last).
 
     .venv/bin/python bench/notifications.py            # SQLite
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench \\
@@ -68,10 +68,9 @@ def main() -> None:
     from bookings.models import Booking
     from centers.models import Center, Space
     from config.celery import app
-    from core.notify import dispatch
     from members.models import User
     from notifications.models import Message
-    from notifications.services import message_enqueue
+    from notifications.services import dispatch, message_enqueue
 
     redis.Redis.from_url(BROKER_URL).flushdb()
     # The test settings run tasks inline; here they go to Redis, as in production.

@@ -20,7 +20,7 @@ from bookings.services.create import booking_create
 from bookings.services.lifecycle import booking_approve, booking_cancel, booking_reject
 from bookings.services.series import booking_series_create
 from centers.models import Center, Space
-from core.demo import sync
+from core.demo import Loaded, sync
 from core.errors import LinliError
 from members.demo import ADMIN, RESIDENT, STAFF
 from members.models import Team, User
@@ -242,3 +242,7 @@ def load_bookings() -> int:
         purpose="合唱团排练",
     )
     return existing.count()
+
+
+def load_demo() -> Loaded:
+    return Loaded(summary=f"{load_bookings()} bookings")

@@ -13,7 +13,6 @@ from centers import selectors
 from centers.hours import DayHours
 from centers.models import Center, Space
 from core.filters import BoundedIntegerFilter, IdFilter, StrictBooleanFilter
-from members.services.eligibility import eligibility_describe
 
 # --- Serializers ---------------------------------------------------------------------------------
 
@@ -101,7 +100,8 @@ class SpaceSerializer(serializers.ModelSerializer):
         ]
 
     def get_eligibility(self, space: Space) -> str:
-        return space.eligibility_note or eligibility_describe(space.eligibility)
+        rule = space.eligibility
+        return space.eligibility_note or (rule.describe() if rule is not None else "")
 
 
 # --- Filters -------------------------------------------------------------------------------------

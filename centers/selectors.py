@@ -25,6 +25,14 @@ def active_spaces() -> QuerySet[Space]:
     )
 
 
+def reminder_offsets() -> list[int]:
+    """Every center's reminder offsets (hours before a start) together, largest first."""
+    hours: set[int] = set()
+    for value in Center.objects.values_list("reminder_hours", flat=True).distinct():
+        hours.update(Center(reminder_hours=value).reminder_offsets)
+    return sorted(hours, reverse=True)
+
+
 def local_today(center: Center, now: datetime | None = None) -> date:
     return timezone.localdate(now or timezone.now(), timezone=center.tz)
 

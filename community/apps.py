@@ -7,6 +7,7 @@ class CommunityConfig(AppConfig):
     verbose_name = _("Community")
 
     def ready(self) -> None:
-        # Registers this app's message texts, and its part of a member's data export and
-        # account deletion.
+        # Registers this app's messages, its part of a member's data export and account
+        # deletion, and its clock job.
         from community import messages, privacy  # noqa: F401
+        from community.services import wishes  # noqa: F401

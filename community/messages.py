@@ -1,71 +1,116 @@
 """What the community's messages say. Their fields come with each message (its context: the
-wish's text, the center, a reason), so rendering needs nothing of this app."""
+wish's text, the center, a reason), so a wish itself fills in nothing."""
+
+from enum import StrEnum
 
 from django.utils.translation import gettext_noop
 
-from notifications.texts import TEXTS
+from community.models import Proposal, Wish
+from notifications import registry
+from notifications.registry import Text
 
-COMMUNITY_TEXTS: dict[str, tuple[str, str]] = {
-    "wish_published": (
-        gettext_noop("Your wish is on the wall"),
-        gettext_noop(
-            "Your wish “%(text)s” is now on the wall of %(center)s for volunteers to see."
+
+class CommunityMessage(StrEnum):
+    PUBLISHED = "wish_published"
+    DECLINED = "wish_declined"
+    CLAIMED = "wish_claimed"
+    FULFILLED = "wish_fulfilled"
+    THANKS = "wish_thanks"
+    REOPENED = "wish_reopened"
+    CLAIM_LAPSED = "wish_claim_lapsed"
+    WITHDRAWN = "wish_withdrawn"
+
+
+registry.register_kinds(
+    CommunityMessage,
+    {
+        CommunityMessage.PUBLISHED: Text(
+            gettext_noop("Your wish is on the wall"),
+            gettext_noop(
+                "Your wish “%(text)s” is now on the wall of %(center)s for volunteers to see."
+            ),
         ),
-    ),
-    "wish_declined": (
-        gettext_noop("Your wish was not published"),
-        gettext_noop("Your wish “%(text)s” was not published. Reason: %(reason)s"),
-    ),
-    "wish_claimed": (
-        gettext_noop("A volunteer took on your wish"),
-        gettext_noop(
-            "A volunteer has taken on your wish “%(text)s”. Staff of %(center)s will help you get in touch."
+        CommunityMessage.DECLINED: Text(
+            gettext_noop("Your wish was not published"),
+            gettext_noop("Your wish “%(text)s” was not published. Reason: %(reason)s"),
         ),
-    ),
-    "wish_fulfilled": (
-        gettext_noop("Your wish was fulfilled"),
-        gettext_noop(
-            "The volunteer says your wish “%(text)s” is fulfilled: %(note)s. Please confirm it, or tell the center if not."
+        CommunityMessage.CLAIMED: Text(
+            gettext_noop("A volunteer took on your wish"),
+            gettext_noop(
+                "A volunteer has taken on your wish “%(text)s”. Staff of %(center)s will help you get in touch."
+            ),
         ),
-    ),
-    "wish_thanks": (
-        gettext_noop("Thank you"),
-        gettext_noop(
-            "The wish “%(text)s” is confirmed as fulfilled. Thank you! You earned %(points)s points."
+        CommunityMessage.FULFILLED: Text(
+            gettext_noop("Your wish was fulfilled"),
+            gettext_noop(
+                "The volunteer says your wish “%(text)s” is fulfilled: %(note)s. Please confirm it, or tell the center if not."
+            ),
         ),
-    ),
-    "wish_reopened": (
-        gettext_noop("Your wish is open again"),
-        gettext_noop(
-            "The volunteer could not fulfil your wish “%(text)s”. It is open again for another volunteer."
+        CommunityMessage.THANKS: Text(
+            gettext_noop("Thank you"),
+            gettext_noop(
+                "The wish “%(text)s” is confirmed as fulfilled. Thank you! You earned %(points)s points."
+            ),
         ),
-    ),
-    "wish_claim_lapsed": (
-        gettext_noop("Your claim has lapsed"),
-        gettext_noop("Your claim on the wish “%(text)s” has lapsed, and the wish is open again."),
-    ),
-    "wish_withdrawn": (
-        gettext_noop("A wish was withdrawn"),
-        gettext_noop(
-            "The wish “%(text)s” you took on was withdrawn by its wisher. Thank you all the same."
+        CommunityMessage.REOPENED: Text(
+            gettext_noop("Your wish is open again"),
+            gettext_noop(
+                "The volunteer could not fulfil your wish “%(text)s”. It is open again for another volunteer."
+            ),
         ),
-    ),
-    "proposal_discussing": (
-        gettext_noop("A proposal is under discussion"),
-        gettext_noop("The proposal “%(title)s” at %(center)s is now under discussion. %(reply)s"),
-    ),
-    "proposal_adopted": (
-        gettext_noop("A proposal was adopted"),
-        gettext_noop("Good news: the proposal “%(title)s” at %(center)s was adopted. %(reply)s"),
-    ),
-    "proposal_not_adopted": (
-        gettext_noop("A proposal was not adopted"),
-        gettext_noop("The proposal “%(title)s” at %(center)s was not adopted. %(reply)s"),
-    ),
-    "proposal_hidden": (
-        gettext_noop("Your proposal was taken off the wall"),
-        gettext_noop("Your proposal “%(title)s” was taken off the wall. Reason: %(reason)s"),
-    ),
+        CommunityMessage.CLAIM_LAPSED: Text(
+            gettext_noop("Your claim has lapsed"),
+            gettext_noop(
+                "Your claim on the wish “%(text)s” has lapsed, and the wish is open again."
+            ),
+        ),
+        CommunityMessage.WITHDRAWN: Text(
+            gettext_noop("A wish was withdrawn"),
+            gettext_noop(
+                "The wish “%(text)s” you took on was withdrawn by its wisher. Thank you all the same."
+            ),
+        ),
+    },
+)
+registry.register_about(Wish, fields=lambda wish: {})
+
+
+class ProposalMessage(StrEnum):
+    DISCUSSING = "proposal_discussing"
+    ADOPTED = "proposal_adopted"
+    NOT_ADOPTED = "proposal_not_adopted"
+    HIDDEN = "proposal_hidden"
+
+
+registry.register_kinds(
+    ProposalMessage,
+    {
+        ProposalMessage.DISCUSSING: Text(
+            gettext_noop("A proposal is under discussion"),
+            gettext_noop(
+                "The proposal “%(title)s” at %(center)s is now under discussion. %(reply)s"
+            ),
+        ),
+        ProposalMessage.ADOPTED: Text(
+            gettext_noop("A proposal was adopted"),
+            gettext_noop(
+                "Good news: the proposal “%(title)s” at %(center)s was adopted. %(reply)s"
+            ),
+        ),
+        ProposalMessage.NOT_ADOPTED: Text(
+            gettext_noop("A proposal was not adopted"),
+            gettext_noop("The proposal “%(title)s” at %(center)s was not adopted. %(reply)s"),
+        ),
+        ProposalMessage.HIDDEN: Text(
+            gettext_noop("Your proposal was taken off the wall"),
+            gettext_noop("Your proposal “%(title)s” was taken off the wall. Reason: %(reason)s"),
+        ),
+    },
+)
+# What the supporters hear when staff answer, by the answer.
+ANSWERED = {
+    Proposal.Status.DISCUSSING: ProposalMessage.DISCUSSING,
+    Proposal.Status.ADOPTED: ProposalMessage.ADOPTED,
+    Proposal.Status.NOT_ADOPTED: ProposalMessage.NOT_ADOPTED,
 }
-
-TEXTS.update(COMMUNITY_TEXTS)
+registry.register_about(Proposal, fields=lambda proposal: {})

@@ -1,9 +1,19 @@
 """Helpers for idempotent demo data: write a row only when it differs from what is there."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Model
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What an app's demo loader (settings.DEMO_LOADERS) reports: a count for the summary line
+    ("3 centers"), and lines to show below it (the logins)."""
+
+    summary: str = ""
+    lines: tuple[str, ...] = ()
 
 
 def sync(model: type[Model], lookup: dict[str, Any], values: dict[str, Any]) -> Model:

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from centers.models import Center, Space, StaffAssignment
-from core.demo import sync
+from core.demo import Loaded, sync
 from members.models import EligibilityRule, Team, TeamMembership, User, VolunteerRecord
 from members.services.volunteering import volunteer_record_create, volunteer_record_review
 
@@ -129,4 +129,13 @@ def _load_points(resident: User, *, reviewer: User, center: Center) -> None:
         day=today - timedelta(days=1),
         hours=Decimal("2"),
         description="同心荟社区食堂助餐志愿服务（演示数据，待审核）",
+    )
+
+
+def load_demo() -> Loaded:
+    return Loaded(
+        lines=tuple(
+            f"{login.username:<10} password {login.password:<22} ({login.role})"
+            for login in load_accounts()
+        )
     )

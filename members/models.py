@@ -6,6 +6,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from members import crypto, idcard
@@ -83,6 +84,10 @@ class User(AbstractUser):
 
     def age_on(self, day: date) -> int | None:
         return age_on(self.birth_date, day) if self.birth_date else None
+
+    def wechat_openid(self, appid: str) -> str | None:
+        """The member's openid in the mini-program ``appid`` (an openid is per app), if any."""
+        return self.wechat_accounts.filter(appid=appid).values_list("openid", flat=True).first()
 
     @property
     def phone_masked(self) -> str:
@@ -211,6 +216,27 @@ class EligibilityRule(models.Model):
     @property
     def neighbourhood_list(self) -> list[str]:
         return [line.strip() for line in self.neighbourhoods.splitlines() if line.strip()]
+
+    def describe(self) -> str:
+        """The rule in words, for residents (e.g. "60岁及以上；仅限实名认证居民")."""
+        parts = []
+        if self.min_age is not None and self.max_age is not None:
+            parts.append(
+                gettext("aged %(low)d–%(high)d") % {"low": self.min_age, "high": self.max_age}
+            )
+        elif self.min_age is not None:
+            parts.append(gettext("aged %(age)d and over") % {"age": self.min_age})
+        elif self.max_age is not None:
+            parts.append(gettext("aged %(age)d and under") % {"age": self.max_age})
+        if self.verified_only:
+            parts.append(gettext("verified members only"))
+        if self.neighbourhood_list:
+            parts.append(
+                gettext("residents of %(places)s") % {"places": "、".join(self.neighbourhood_list)}
+            )
+        if self.team_id:
+            parts.append(gettext("members of “%(team)s”") % {"team": self.team.name})
+        return gettext("; ").join(parts)
 
 
 class PointsEntry(models.Model):

@@ -9,39 +9,34 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from bookings.models import Booking
-from centers.admin_scope import center_ids
-from centers.models import Center
-from centers.permissions import Action
-from members.models import Suspension
+from notifications import registry
 from notifications.models import Message, WeChatConsent
 from notifications.services import message_resend
-from notifications.texts import TEXTS
-from services.models import HomeVisitRequest, Registration, Session
 
-# What a message may be about, and the path from it to its center.
-CENTER_OF: dict[type[Model], str] = {
-    Booking: "space__center_id",
-    Registration: "session__program__center_id",
-    Session: "program__center_id",
-    HomeVisitRequest: "program__center_id",
-    Suspension: "center_id",
-    Center: "id",
-}
+# The staff roles' names for seeing messages and for resending them (centers.permissions).
+VIEW = "view"
+RESEND = "manage_bookings"
+
+
+def center_ids(request: HttpRequest, action: str = VIEW) -> set[int]:
+    return registry.STAFF_SCOPE.centers_where(request.user, action) or set()
 
 
 def about_centers(ids: set[int]) -> Q:
-    """Messages about objects of the centers ``ids``."""
+    """Messages about objects of the centers ``ids`` (what each registered model is, and its
+    path to its center, the apps registered)."""
     condition = Q(pk__in=[])
-    for model, path in CENTER_OF.items():
+    for about in registry.ABOUT.values():
+        if about.center is None:
+            continue
         condition |= Q(
-            content_type=ContentType.objects.get_for_model(model),
-            object_id__in=model.objects.filter(**{f"{path}__in": ids}).values("pk"),
+            content_type=ContentType.objects.get_for_model(about.model),
+            object_id__in=about.model.objects.filter(**{f"{about.center}__in": ids}).values("pk"),
         )
     return condition
 
@@ -53,14 +48,14 @@ class KindFilter(admin.SimpleListFilter):
     parameter_name = "kind"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [(kind, kind) for kind in TEXTS]
+        return [(kind, kind) for kind in registry.KINDS]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         kind = self.value()
         if not kind:
             return queryset
-        if kind == "reminder":
-            return queryset.filter(kind__startswith="reminder_")
+        if kind == registry.REMINDER:
+            return queryset.filter(kind__startswith=f"{registry.REMINDER}_")
         return queryset.filter(Q(kind=kind) | Q(kind__startswith=f"{kind}@"))
 
 
@@ -108,15 +103,15 @@ class MessageAdmin(admin.ModelAdmin):
     def about_label(self, message: Message) -> str:
         return str(message.about) if message.about is not None else "-"
 
-    def _is_staff_of_a_center(self, request: HttpRequest, action: Action) -> bool:
+    def _is_staff_of_a_center(self, request: HttpRequest, action: str) -> bool:
         return request.user.is_superuser or bool(center_ids(request, action))
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return self._is_staff_of_a_center(request, Action.VIEW)
+        return self._is_staff_of_a_center(request, VIEW)
 
     def has_view_permission(self, request: HttpRequest, obj: Message | None = None) -> bool:
         # Rows of other centers are not in the queryset: their pages are "not found".
-        return self._is_staff_of_a_center(request, Action.VIEW)
+        return self._is_staff_of_a_center(request, VIEW)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -128,12 +123,12 @@ class MessageAdmin(admin.ModelAdmin):
         return False
 
     def has_resend_permission(self, request: HttpRequest) -> bool:
-        return self._is_staff_of_a_center(request, Action.MANAGE_BOOKINGS)
+        return self._is_staff_of_a_center(request, RESEND)
 
     @admin.action(description=_("Resend the selected failed messages"), permissions=["resend"])
     def resend(self, request: HttpRequest, queryset: QuerySet) -> None:
         if not request.user.is_superuser:
-            queryset = queryset.filter(about_centers(center_ids(request, Action.MANAGE_BOOKINGS)))
+            queryset = queryset.filter(about_centers(center_ids(request, RESEND)))
         resent = 0
         for message in queryset.filter(status=Message.Status.DEAD):
             if message_resend(message):

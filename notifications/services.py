@@ -13,14 +13,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import Invalid
-from core.notify import dispatch
-from members.models import User, WeChatAccount
+from notifications import registry
 from notifications.channels import Permanent, Refused
 from notifications.channels import email as email_channel
 from notifications.channels import sms as sms_channel
 from notifications.channels import wechat as wechat_channel
 from notifications.models import Message, WeChatConsent
-from notifications.texts import TEXTS, base_kind, render
+from notifications.texts import render
+
+# The recipient is the user model (``settings.AUTH_USER_MODEL``): it has ``phone``, ``email``,
+# ``language``, ``notification_channels`` and ``wechat_openid(appid)``.
+Recipient = Any
 
 logger = logging.getLogger(__name__)
 Status = Message.Status
@@ -34,12 +37,9 @@ SENDERS = {
     Channel.SMS: sms_channel.send,
     Channel.EMAIL: email_channel.send,
 }
-# Kinds that may be sent more than once about the same object (a session moved twice, a home
-# visit rescheduled) get a unique suffix when first written; a fallback keeps that suffix.
-REPEATABLE = {"session_changed", "home_visit_scheduled"}
 
 
-def channels_for(member: User, kind: str) -> list[str]:
+def channels_for(member: Recipient, kind: str) -> list[str]:
     """The member's channels in order of preference that could carry ``kind`` at all."""
     preferred = [c for c in (member.notification_channels or DEFAULT_CHANNELS) if c in SENDERS]
     possible = []
@@ -49,7 +49,7 @@ def channels_for(member: User, kind: str) -> list[str]:
             if (
                 wechat_channel.template_for(kind)
                 and settings.WECHAT_APPID
-                and WeChatAccount.objects.filter(user=member, appid=settings.WECHAT_APPID).exists()
+                and member.wechat_openid(settings.WECHAT_APPID) is not None
             ):
                 possible.append(channel)
         elif (channel == Channel.SMS and member.phone) or (
@@ -62,17 +62,19 @@ def channels_for(member: User, kind: str) -> list[str]:
 def message_enqueue(
     *,
     kind: str,
-    recipient: User,
+    recipient: Recipient,
     about: Any = None,
     context: dict | None = None,
     due_at: datetime | None = None,
     channel: str | None = None,
 ) -> Message | None:
     """Write the message in the caller's transaction (or find the one already written). None
-    when the member has no channel that could carry it."""
-    if base_kind(kind) not in TEXTS:
-        raise ValueError(f"no text for message kind {kind!r}")
-    if base_kind(kind) in REPEATABLE and "@" not in kind:
+    when the member has no channel that could carry it. ``kind`` is a registered kind (with a
+    ``@suffix`` or ``_<hours>h`` where the kind has them)."""
+    kind = str(kind)
+    # A kind that may be sent more than once about the same object (a session moved twice)
+    # gets a unique suffix when first written; a fallback keeps that suffix.
+    if registry.kind_of(kind).repeatable and "@" not in kind:
         kind = f"{kind}@{int(timezone.now().timestamp() * 1000)}"
     if channel is None:
         options = channels_for(recipient, kind)
@@ -113,22 +115,14 @@ def backoff(attempts: int) -> timedelta:
 
 def still_applies(message: Message, now: datetime) -> bool:
     """A message retried or delayed (broker down) must not remind of a cancelled booking or
-    offer a seat whose offer has lapsed."""
-    from bookings.models import Booking
-    from services.models import Registration
-
+    offer a seat whose offer has lapsed: the app that owns what it is about decides."""
     about = message.about
     if message.object_id is not None and about is None:
         return False  # what it was about is gone
-    kind = base_kind(message.kind)
-    if kind == "reminder":
-        if isinstance(about, Booking):
-            return about.status == Booking.Status.CONFIRMED and about.start > now
-        if isinstance(about, Registration):
-            return about.status == Registration.Status.CONFIRMED and about.session.start > now
-    if kind == "waitlist_offer" and isinstance(about, Registration):
-        return about.status == Registration.Status.OFFERED and about.offer_expires_at > now
-    return True
+    registered = registry.about_of(about)
+    if registered is None:
+        return True
+    return registered.still_applies(about, registry.base_kind(message.kind), now)
 
 
 def message_send(message_id: int, now: datetime | None = None) -> str:
@@ -206,6 +200,17 @@ def _fall_back(message: Message) -> Message | None:
     return fallback
 
 
+def dispatch(message_id: int) -> None:
+    """Ask a worker to send now. A broker outage must not fail the member's request: the
+    message is safe in the outbox and the clock picks it up."""
+    from notifications.tasks import send_message  # the task module imports this one
+
+    try:
+        send_message.delay(message_id)
+    except Exception:
+        logger.warning("broker unavailable; message %s waits for the clock", message_id)
+
+
 def messages_due(now: datetime | None = None, limit: int = 500) -> list[int]:
     now = now or timezone.now()
     return list(
@@ -235,7 +240,7 @@ def message_resend(message: Message) -> bool:
     return bool(resent)
 
 
-def wechat_consents_record(*, member: User, template_ids: list[str]) -> list[WeChatConsent]:
+def wechat_consents_record(*, member: Recipient, template_ids: list[str]) -> list[WeChatConsent]:
     """The member accepted these templates in the mini-program (wx.requestSubscribeMessage):
     each acceptance lets one more message of its template through. A template named twice in
     one report counts once, as WeChat grants it once."""

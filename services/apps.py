@@ -7,5 +7,7 @@ class ServicesConfig(AppConfig):
     verbose_name = _("Service programs")
 
     def ready(self) -> None:
-        # Registers this app's part of a member's data export and account deletion.
-        from services import privacy  # noqa: F401
+        # Registers this app's part of a member's data export and account deletion, its
+        # messages (kinds, texts, reminders) and its clock jobs.
+        from services import messages, privacy  # noqa: F401
+        from services.services import attendance, registration  # noqa: F401

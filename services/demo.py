@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from centers.models import Center, Space, StaffAssignment
-from core.demo import sync
+from core.demo import Loaded, sync
 from core.errors import LinliError
 from members.demo import ADMIN, RESIDENT
 from members.models import EligibilityRule, PointsEntry, Team, User
@@ -420,3 +420,7 @@ class _Weeks:
             preferred_time="周末下午",
             notes="独居，腿脚不便，想请人上门理发（演示数据）。",
         )
+
+
+def load_demo() -> Loaded:
+    return Loaded(summary=f"{len(load_services())} programs")

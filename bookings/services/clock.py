@@ -10,10 +10,12 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bookings.messages import BookingMessage
 from bookings.models import Booking
 from bookings.services.lifecycle import transition
-from core.notify import notify
 from members.services.no_shows import no_show_record
+from notifications.notify import notify
+from notifications.registry import clock_job
 
 logger = logging.getLogger(__name__)
 Status = Booking.Status
@@ -45,6 +47,7 @@ def _no_show(booking: Booking, now: datetime, action: str) -> None:
     )
 
 
+@clock_job
 def bookings_release_unclaimed(now: datetime | None = None) -> int:
     """Confirmed bookings nobody checked in to within the space's release time: the unit is
     freed for others and the member gets a no-show."""
@@ -65,6 +68,7 @@ def bookings_release_unclaimed(now: datetime | None = None) -> int:
     return count
 
 
+@clock_job
 def bookings_mark_no_shows(now: datetime | None = None) -> int:
     """Spaces that never release early: at the end, unclaimed bookings are no-shows."""
     now = now or timezone.now()
@@ -82,6 +86,7 @@ def bookings_mark_no_shows(now: datetime | None = None) -> int:
     return count
 
 
+@clock_job
 def bookings_complete_past(now: datetime | None = None) -> int:
     """Finished bookings become completed; pending ones nobody approved in time expire."""
     now = now or timezone.now()
@@ -108,6 +113,6 @@ def bookings_complete_past(now: datetime | None = None) -> int:
                 actor=None,
                 reason=_("Not approved before the start time."),
             )
-            notify("booking_rejected", recipient=booking.member, obj=booking)
+            notify(BookingMessage.REJECTED, recipient=booking.member, obj=booking)
             count += 1
     return count

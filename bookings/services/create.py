@@ -7,18 +7,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings import errors, rules
+from bookings.messages import BookingMessage
 from bookings.models import Booking, BookingSeries
 from bookings.services import holds
 from bookings.services.events import record_event
 from centers.models import Space
 from centers.permissions import Action, staff_can
 from core.errors import Invalid
-from core.notify import notify
 from members.errors import NotEligible
 from members.models import Team, User
 from members.services.eligibility import eligibility_check
 from members.services.no_shows import member_ensure_not_suspended
 from members.services.teams import member_leads
+from notifications.notify import notify
 
 logger = logging.getLogger(__name__)
 
@@ -101,7 +102,9 @@ def booking_create(
         holds.take(space, booking.unit, block_start, block_end, booking=booking)
         record_event(booking, "create", "", status, by)
         notify(
-            "booking_pending" if status == Booking.Status.PENDING else "booking_confirmed",
+            BookingMessage.PENDING
+            if status == Booking.Status.PENDING
+            else BookingMessage.CONFIRMED,
             recipient=member,
             obj=booking,
         )

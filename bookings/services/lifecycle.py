@@ -10,13 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings import errors
+from bookings.messages import BookingMessage
 from bookings.models import Booking, SpaceHold
 from bookings.services import holds
 from bookings.services.events import record_event
 from centers.permissions import Action, staff_can
 from core.errors import Invalid, NotFound
-from core.notify import notify
 from members.models import User
+from notifications.notify import notify
 
 Status = Booking.Status
 
@@ -82,7 +83,7 @@ def booking_cancel(*, booking: Booking, by: User, reason: str = "", now: datetim
             error=errors.NotCancellable,
         )
         if as_staff:
-            notify("booking_cancelled_by_staff", recipient=booking.member, obj=booking)
+            notify(BookingMessage.CANCELLED_BY_STAFF, recipient=booking.member, obj=booking)
     return booking
 
 
@@ -96,7 +97,7 @@ def booking_approve(*, booking: Booking, by: User) -> Booking:
             action="approve",
             actor=by,
         )
-        notify("booking_approved", recipient=booking.member, obj=booking)
+        notify(BookingMessage.APPROVED, recipient=booking.member, obj=booking)
     return booking
 
 
@@ -112,7 +113,7 @@ def booking_reject(*, booking: Booking, by: User, reason: str) -> Booking:
             actor=by,
             reason=reason,
         )
-        notify("booking_rejected", recipient=booking.member, obj=booking)
+        notify(BookingMessage.REJECTED, recipient=booking.member, obj=booking)
     return booking
 
 

@@ -20,11 +20,12 @@ from django.utils.translation import gettext as _
 from centers.models import Center
 from centers.permissions import Action, staff_can
 from community import errors
+from community.messages import ANSWERED, ProposalMessage
 from community.models import Proposal, ProposalEvent, ProposalSupport
 from core.errors import Invalid, NotFound
-from core.notify import notify
 from members.models import User
 from members.selectors import may_act_for
+from notifications.notify import notify
 
 logger = logging.getLogger(__name__)
 Status = Proposal.Status
@@ -214,7 +215,7 @@ def _tell_everyone(proposal: Proposal, event: ProposalEvent) -> None:
             continue
         told.add(member.pk)
         # One kind per answer, so that each reads in the member's own language.
-        kind = f"proposal_{proposal.status}@{event.pk}"
+        kind = f"{ANSWERED[proposal.status]}@{event.pk}"
         notify(kind, recipient=member, obj=proposal, context=context)
 
 
@@ -235,6 +236,9 @@ def proposal_hide(*, proposal: Proposal, by: User, reason: str) -> Proposal:
         event = _record(proposal, "hide", before, by)
         context = {"title": proposal.title[:40], "reason": reason[:200]}
         notify(
-            f"proposal_hidden@{event.pk}", recipient=proposal.author, obj=proposal, context=context
+            f"{ProposalMessage.HIDDEN}@{event.pk}",
+            recipient=proposal.author,
+            obj=proposal,
+            context=context,
         )
     return proposal

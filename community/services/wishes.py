@@ -18,13 +18,15 @@ from django.utils.translation import gettext as _
 from centers.models import Center
 from centers.permissions import Action, staff_can
 from community import errors
+from community.messages import CommunityMessage
 from community.models import Wish, WishEvent
 from core.errors import Invalid, NotFound
-from core.notify import notify
 from members.errors import NotEligible, VerificationRequired
 from members.models import PointsEntry, Team, TeamMembership, User
 from members.selectors import may_act_for
 from members.services.points import points_earn
+from notifications.notify import notify
+from notifications.registry import clock_job
 
 logger = logging.getLogger(__name__)
 Status = Wish.Status
@@ -49,7 +51,9 @@ def _record(wish: Wish, action: str, before: str, actor: User | None, note: str 
     )
 
 
-def _tell(kind: str, recipient: User | None, wish: Wish, event: WishEvent, **context) -> None:
+def _tell(
+    kind: CommunityMessage, recipient: User | None, wish: Wish, event: WishEvent, **context
+) -> None:
     """A wish can be claimed, lapse and be claimed again: each step is a message of its own
     (the event's id keeps the outbox from taking the second for the first)."""
     if recipient is None:
@@ -135,7 +139,7 @@ def wish_publish(*, wish: Wish, by: User) -> Wish:
         wish, event = _move(
             wish, allowed_from=(Status.SUBMITTED,), to=Status.PUBLISHED, action="publish", actor=by
         )
-        _tell("wish_published", wish.wisher, wish, event)
+        _tell(CommunityMessage.PUBLISHED, wish.wisher, wish, event)
     return wish
 
 
@@ -155,7 +159,7 @@ def wish_decline(*, wish: Wish, by: User, reason: str) -> Wish:
             note=reason,
             decline_reason=reason[:200],
         )
-        _tell("wish_declined", wish.wisher, wish, event, reason=reason)
+        _tell(CommunityMessage.DECLINED, wish.wisher, wish, event, reason=reason)
     return wish
 
 
@@ -200,7 +204,7 @@ def wish_claim(
             if status in Wish.HELD:
                 raise errors.AlreadyClaimed() from None
             raise
-        _tell("wish_claimed", wish.wisher, wish, event)
+        _tell(CommunityMessage.CLAIMED, wish.wisher, wish, event)
     logger.info("wish %s claimed by member %s", wish.pk, member.pk)
     return wish
 
@@ -224,7 +228,7 @@ def wish_fulfil(
             raise errors.InvalidTransition()
         wish.refresh_from_db()
         event = _record(wish, "fulfil", Status.CLAIMED, by, note)
-        _tell("wish_fulfilled", wish.wisher, wish, event, note=note[:100])
+        _tell(CommunityMessage.FULFILLED, wish.wisher, wish, event, note=note[:100])
     return wish
 
 
@@ -257,7 +261,7 @@ def wish_confirm(*, wish: Wish, by: User, now: datetime | None = None) -> Wish:
                 cause=wish,
                 by=None if as_wisher else by,
             )
-        _tell("wish_thanks", wish.claimed_by, wish, event, points=points)
+        _tell(CommunityMessage.THANKS, wish.claimed_by, wish, event, points=points)
     return wish
 
 
@@ -284,7 +288,7 @@ def wish_withdraw(
             actor=by,
             closed_at=now,
         )
-        _tell("wish_withdrawn", claimant, wish, event)
+        _tell(CommunityMessage.WITHDRAWN, claimant, wish, event)
     return wish
 
 
@@ -301,12 +305,13 @@ def _release(wish: Wish, *, by: User | None, action: str, allowed_from: tuple) -
         claimed_at=None,
         claim_expires_at=None,
     )
-    _tell("wish_reopened", wish.wisher, wish, event)
+    _tell(CommunityMessage.REOPENED, wish.wisher, wish, event)
     if action == "claim_lapsed":
-        _tell("wish_claim_lapsed", claimant, wish, event)
+        _tell(CommunityMessage.CLAIM_LAPSED, claimant, wish, event)
     return wish
 
 
+@clock_job
 def wishes_release_stale(now: datetime | None = None) -> int:
     """Clock job: claims not fulfilled by their deadline lapse, and the wish is open again.
     Safe to run twice at once: rows another run holds are skipped, and the move is

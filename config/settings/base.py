@@ -177,6 +177,15 @@ CACHES = {"default": env.cache("CACHE_URL", default=REDIS_URL or "locmemcache://
 
 # Redis in production. Without REDIS_URL the embedded default is kombu's file-system
 # transport under var/, so `scripts/run` still runs a real worker and beat with no servers.
+# `manage.py loaddemo` runs these in order (each app's demo builds on the ones before it); each
+# returns a core.demo.Loaded (a count for the summary, lines to show).
+DEMO_LOADERS = [
+    "centers.demo.load_demo",
+    "members.demo.load_demo",
+    "bookings.demo.load_demo",
+    "services.demo.load_demo",
+]
+
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue = BASE_DIR / "var" / "celery"

@@ -49,20 +49,5 @@ def eligibility_check(*, member: User, rule: EligibilityRule | None, on: date) -
 
 
 def eligibility_describe(rule: EligibilityRule | None) -> str:
-    """The rule in words, for residents (e.g. "60岁及以上；仅限实名认证居民")."""
-    if rule is None:
-        return ""
-    parts = []
-    if rule.min_age is not None and rule.max_age is not None:
-        parts.append(_("aged %(low)d–%(high)d") % {"low": rule.min_age, "high": rule.max_age})
-    elif rule.min_age is not None:
-        parts.append(_("aged %(age)d and over") % {"age": rule.min_age})
-    elif rule.max_age is not None:
-        parts.append(_("aged %(age)d and under") % {"age": rule.max_age})
-    if rule.verified_only:
-        parts.append(_("verified members only"))
-    if rule.neighbourhood_list:
-        parts.append(_("residents of %(places)s") % {"places": "、".join(rule.neighbourhood_list)})
-    if rule.team_id:
-        parts.append(_("members of “%(team)s”") % {"team": rule.team.name})
-    return _("; ").join(parts)
+    """The rule in words, for residents; empty when there is no rule."""
+    return rule.describe() if rule is not None else ""

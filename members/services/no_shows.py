@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 
 from centers.models import Center
 from core.errors import Conflict, Invalid
-from core.notify import notify
 from members import errors
+from members.messages import MemberMessage
 from members.models import NoShow, Suspension, User
+from notifications.notify import notify
 
 logger = logging.getLogger(__name__)
 
@@ -86,11 +87,11 @@ def no_show_record(*, member: User, center: Center, cause: Any, occurred_at: dat
                 reason=_("%(count)d no-shows within %(days)d days")
                 % {"count": count, "days": center.no_show_window_days},
             )
-            notify("suspended", recipient=member, obj=suspension)
+            notify(MemberMessage.SUSPENDED, recipient=member, obj=suspension)
             logger.info("member %s suspended until %s", member.pk, suspension.ends_at)
             return Outcome.SUSPENDED
         if count == 1:
-            notify("no_show_warning", recipient=member, obj=cause)
+            notify(MemberMessage.NO_SHOW_WARNING, recipient=member, obj=cause)
             return Outcome.WARNED
         return Outcome.RECORDED
 

@@ -2,14 +2,10 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.utils import translation
 
-from bookings.ics import MEDIA_TYPE, booking_ics
-from bookings.models import Booking
 from notifications.channels import Refused
 from notifications.models import Message
+from notifications.registry import about_of, base_kind
 from notifications.texts import Rendered
-
-# The booking holds time from these on: the member's calendar gets the event.
-ICS_KINDS = ("booking_confirmed", "booking_approved")
 
 
 def send(message: Message, rendered: Rendered) -> None:
@@ -22,7 +18,12 @@ def send(message: Message, rendered: Rendered) -> None:
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[address],
     )
-    if message.kind in ICS_KINDS and isinstance(message.about, Booking):
+    # What the message is about may come with a file (a booking's calendar event).
+    about = message.about
+    registered = about_of(about)
+    if registered is not None and registered.attachment is not None:
         with translation.override(message.recipient.language or "zh-hans"):
-            email.attach("linli-booking.ics", booking_ics(message.about), MEDIA_TYPE)
+            attachment = registered.attachment(about, base_kind(message.kind))
+        if attachment is not None:
+            email.attach(*attachment)
     email.send(fail_silently=False)

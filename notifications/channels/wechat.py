@@ -11,10 +11,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import F
 
-from members.models import WeChatAccount
 from notifications.channels import Permanent, Refused
 from notifications.models import Message, WeChatConsent
-from notifications.texts import Rendered, base_kind
+from notifications.registry import base_kind
+from notifications.texts import Rendered
 
 logger = logging.getLogger(__name__)
 THING_MAX = 20  # WeChat's limit for a `thing` value
@@ -91,10 +91,8 @@ def send(message: Message, rendered: Rendered) -> None:
     template = template_for(message.kind)
     if template is None or not settings.WECHAT_APPID:
         raise Refused("no template for this kind")
-    account = WeChatAccount.objects.filter(
-        user=message.recipient, appid=settings.WECHAT_APPID
-    ).first()
-    if account is None:
+    openid = message.recipient.wechat_openid(settings.WECHAT_APPID)
+    if openid is None:
         raise Refused("no WeChat account")
     values = {
         key: fit(key, rendered.fields.get(source, "")) for key, source in template["fields"].items()
@@ -108,7 +106,7 @@ def send(message: Message, rendered: Rendered) -> None:
     if not consents.filter(remaining__gt=0).update(remaining=F("remaining") - 1):
         raise Refused("no consent left")
     payload = {
-        "touser": account.openid,
+        "touser": openid,
         "template_id": template["id"],
         "page": template.get("page", "pages/index/index"),
         "data": {key: {"value": value} for key, value in values.items()},

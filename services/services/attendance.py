@@ -11,6 +11,7 @@ from core.errors import NotFound
 from members.models import PointsEntry, User
 from members.services.no_shows import no_show_record
 from members.services.points import points_earn
+from notifications.registry import clock_job
 from services.models import Registration, Session
 from services.services.common import set_status
 
@@ -61,6 +62,7 @@ def registration_check_in_by_code(*, by: User, code: str, now: datetime | None =
     return registration_check_in(registration=registration, by=by, now=now)
 
 
+@clock_job
 def registrations_mark_no_shows(now: datetime | None = None) -> int:
     """Clock job: confirmed registrations of ended sessions without a check-in."""
     now = now or timezone.now()

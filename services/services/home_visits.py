@@ -6,10 +6,11 @@ from django.utils.translation import gettext as _
 
 from centers.permissions import Action, staff_can
 from core.errors import Invalid, NotFound
-from core.notify import notify
 from members.models import User
 from members.services.eligibility import eligibility_check
 from members.services.no_shows import member_ensure_not_suspended
+from notifications.notify import notify
+from services.messages import ProgramMessage
 from services.models import HomeVisitRequest, Program
 
 
@@ -50,5 +51,5 @@ def home_visit_schedule(
         if not updated:
             raise Invalid(_("This request is closed."))
         request.refresh_from_db()
-        notify("home_visit_scheduled", recipient=request.member, obj=request)
+        notify(ProgramMessage.HOME_VISIT_SCHEDULED, recipient=request.member, obj=request)
     return request

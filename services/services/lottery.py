@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 
 from centers.permissions import Action, staff_can
 from core.errors import Conflict, NotFound
-from core.notify import notify
 from members.errors import InsufficientPoints
 from members.models import User
+from notifications.notify import notify
 from services import errors
+from services.messages import DRAWN
 from services.models import LotteryDraw, Program, Registration, Session
 from services.services.common import lock_session, set_status
 from services.services.registration import _next_position, _spend
@@ -79,9 +80,7 @@ def session_draw_lottery(
                     actor=by,
                     position=_next_position(session),
                 )
-            notify(
-                f"lottery_{registration.status}", recipient=registration.member, obj=registration
-            )
+            notify(DRAWN[registration.status], recipient=registration.member, obj=registration)
         draw = LotteryDraw.objects.create(
             session=session,
             seed=seed,

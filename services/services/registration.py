@@ -15,13 +15,15 @@ from django.utils.translation import gettext as _
 
 from centers.permissions import Action, staff_can
 from core.errors import LinliError, NotFound
-from core.notify import notify
 from members import errors as member_errors
 from members.models import User
 from members.services.eligibility import eligibility_check, member_is_free
 from members.services.no_shows import member_ensure_not_suspended
 from members.services.points import points_refund, points_spend
+from notifications.notify import notify
+from notifications.registry import clock_job
 from services import errors
+from services.messages import REGISTERED, ProgramMessage
 from services.models import Program, Registration, Session
 from services.services.common import lock_session, new_code, record_event, set_status
 
@@ -145,7 +147,7 @@ def session_register(
                 registration.save()
                 action = "waitlist"
             record_event(registration, action, "", registration.status, member)
-            notify(f"registration_{registration.status}", recipient=member, obj=registration)
+            notify(REGISTERED[registration.status], recipient=member, obj=registration)
     except IntegrityError:
         # The one-active-registration constraint: a double click raced us.
         raise errors.AlreadyRegistered() from None
@@ -189,7 +191,7 @@ def offer_next(session: Session, now: datetime) -> list[Registration]:
         )
         session.refresh_from_db()
         set_status(first, Status.OFFERED, action="offer", actor=None, offer_expires_at=expires)
-        notify("waitlist_offer", recipient=first.member, obj=first)
+        notify(ProgramMessage.WAITLIST_OFFER, recipient=first.member, obj=first)
         offered.append(first)
 
 
@@ -258,10 +260,11 @@ def registration_accept(
             raise errors.OfferExpired()
         _spend(registration, session)
         set_status(registration, Status.CONFIRMED, action="accept", actor=member)
-        notify("registration_confirmed", recipient=member, obj=registration)
+        notify(ProgramMessage.REGISTRATION_CONFIRMED, recipient=member, obj=registration)
     return registration
 
 
+@clock_job
 def offers_expire(now: datetime | None = None) -> int:
     """Clock job: offers past their time lapse and pass to the next in line."""
     now = now or timezone.now()
@@ -282,7 +285,9 @@ def offers_expire(now: datetime | None = None) -> int:
             for registration in expired:
                 set_status(registration, Status.EXPIRED, action="offer_expired", actor=None)
                 _release_seats(session, registration)
-                notify("offer_expired", recipient=registration.member, obj=registration)
+                notify(
+                    ProgramMessage.OFFER_EXPIRED, recipient=registration.member, obj=registration
+                )
                 count += 1
             if expired:
                 offer_next(session, now)

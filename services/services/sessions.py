@@ -15,10 +15,11 @@ from bookings.services.lifecycle import booking_cancel
 from centers.models import Space
 from centers.permissions import Action, staff_can
 from core.errors import Invalid, LinliError, NotFound
-from core.notify import notify
 from members.models import User
 from members.services.points import points_refund
+from notifications.notify import notify
 from services import errors
+from services.messages import ProgramMessage
 from services.models import Program, Registration, Session
 from services.services.common import lock_session, set_status
 from services.services.registration import offer_next
@@ -230,7 +231,7 @@ def session_update(
         for registration in session.registrations.filter(
             status__in=Registration.ACTIVE
         ).select_related("member"):
-            notify("session_changed", recipient=registration.member, obj=session)
+            notify(ProgramMessage.SESSION_CHANGED, recipient=registration.member, obj=session)
     return session
 
 
@@ -264,5 +265,5 @@ def session_cancel(*, session: Session, by: User, reason: str) -> Session:
                 cause=registration,
                 reason=_("Session cancelled: %(title)s") % {"title": session.program.title},
             )
-            notify("session_cancelled", recipient=registration.member, obj=session)
+            notify(ProgramMessage.SESSION_CANCELLED, recipient=registration.member, obj=session)
     return session

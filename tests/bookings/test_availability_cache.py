@@ -4,10 +4,8 @@ session), of the hours or of the space's grid shows at once. "Now" is 08:00 on M
 2026-11-23 in Shanghai."""
 
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -25,20 +23,13 @@ from tests.factories import (
     StaffAssignmentFactory,
     book,
 )
-from tests.helpers import at, iso
+from tests.helpers import SHANGHAI, at, iso
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 MONDAY = date(2026, 11, 23)
 TUESDAY = date(2026, 11, 24)
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=SHANGHAI)
-
-
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 def free_on(api, space, day: date = TUESDAY) -> list[tuple[str, str, int]]:

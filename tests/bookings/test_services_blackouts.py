@@ -157,7 +157,7 @@ class TestConflicts:
         elsewhere = book(space, at(10), now=NOW)
 
         with (
-            caplog.at_level(logging.INFO, logger="core.notify"),
+            caplog.at_level(logging.INFO, logger="notifications.notify"),
             django_capture_on_commit_callbacks(execute=True),
         ):
             blackout, cancelled = block(
@@ -175,7 +175,7 @@ class TestConflicts:
         assert booking.events.order_by("id").values_list(
             "action", "to_status", "actor", "reason"
         ).last() == ("cancel_by_staff", "cancelled", staff.pk, "临时消防检查，敬请谅解")
-        assert [r.getMessage() for r in caplog.records if r.name == "core.notify"] == [
+        assert [r.getMessage() for r in caplog.records if r.name == "notifications.notify"] == [
             f"notify booking_cancelled_by_staff to member {member.pk} "
             f"about bookings.Booking:{booking.pk}"
         ]

@@ -168,7 +168,7 @@ def test_a_pending_booking_nobody_approved_expires_at_its_start(
 
     assert bookings_complete_past(now=travel(clock, at(9, 59))) == 0
     with (
-        caplog.at_level(logging.INFO, logger="core.notify"),
+        caplog.at_level(logging.INFO, logger="notifications.notify"),
         django_capture_on_commit_callbacks(execute=True),
     ):
         assert bookings_complete_past(now=travel(clock, at(10))) == 1
@@ -178,7 +178,7 @@ def test_a_pending_booking_nobody_approved_expires_at_its_start(
     assert (action, before, after, actor) == ("expire", "pending", "rejected", None)
     assert reason
     assert not SpaceHold.objects.filter(booking=booking).exists()
-    assert [r.getMessage() for r in caplog.records if r.name == "core.notify"] == [
+    assert [r.getMessage() for r in caplog.records if r.name == "notifications.notify"] == [
         f"notify booking_rejected to member {member.pk} about bookings.Booking:{booking.pk}"
     ]
     assert run_all(at(10, 1)) == (0, 0, 0)
@@ -213,7 +213,7 @@ def test_the_third_no_show_at_a_center_suspends_the_member(
     assert not Suspension.objects.exists()
 
     with (
-        caplog.at_level(logging.INFO, logger="core.notify"),
+        caplog.at_level(logging.INFO, logger="notifications.notify"),
         django_capture_on_commit_callbacks(execute=True),
     ):
         bookings_release_unclaimed(now=travel(clock, at(10, 15, day=days[2])))
@@ -229,7 +229,7 @@ def test_the_third_no_show_at_a_center_suspends_the_member(
         (ContentType.objects.get_for_model(Booking).pk, b.pk) for b in [*bookings, elsewhere]
     }
     assert f"notify suspended to member {member.pk} about members.Suspension:{suspension.pk}" in [
-        r.getMessage() for r in caplog.records if r.name == "core.notify"
+        r.getMessage() for r in caplog.records if r.name == "notifications.notify"
     ]
     with pytest.raises(MemberSuspended):
         book(space, at(10, day=MONDAY + timedelta(days=7)), member=member)

@@ -51,7 +51,7 @@ def staff_of(space: Space, role: str = StaffAssignment.Role.FRONT_DESK) -> User:
 
 
 def notifications(caplog) -> list[str]:
-    return [r.getMessage() for r in caplog.records if r.name == "core.notify"]
+    return [r.getMessage() for r in caplog.records if r.name == "notifications.notify"]
 
 
 def holds(space: Space) -> list[tuple[int, datetime, datetime]]:
@@ -69,7 +69,7 @@ def test_a_booking_is_confirmed_holds_its_unit_and_tells_the_member(
     space, member, caplog, django_capture_on_commit_callbacks
 ) -> None:
     with (
-        caplog.at_level(logging.INFO, logger="core.notify"),
+        caplog.at_level(logging.INFO, logger="notifications.notify"),
         django_capture_on_commit_callbacks(execute=True) as callbacks,
     ):
         booking = booking_create(
@@ -115,7 +115,7 @@ def test_a_space_that_needs_approval_makes_a_pending_booking_that_holds_time(
     space = BookableSpaceFactory(requires_approval=True)
 
     with (
-        caplog.at_level(logging.INFO, logger="core.notify"),
+        caplog.at_level(logging.INFO, logger="notifications.notify"),
         django_capture_on_commit_callbacks(execute=True),
     ):
         booking = book(space, at(10), member=member, now=NOW)
@@ -145,7 +145,7 @@ def test_an_error_writes_nothing_and_tells_no_one(
 ) -> None:
     book(space, at(10), now=NOW)
     with (
-        caplog.at_level(logging.INFO, logger="core.notify"),
+        caplog.at_level(logging.INFO, logger="notifications.notify"),
         django_capture_on_commit_callbacks(execute=True),
         pytest.raises(errors.SlotTaken),
     ):

@@ -63,7 +63,7 @@ def holds_time(booking: Booking) -> bool:
 
 
 def notifications(caplog) -> list[str]:
-    return [r.getMessage() for r in caplog.records if r.name == "core.notify"]
+    return [r.getMessage() for r in caplog.records if r.name == "notifications.notify"]
 
 
 def status(booking: Booking) -> str:
@@ -132,7 +132,7 @@ class TestStaffCancel:
     ) -> None:
         clock.move_to(at(12, 30))
         with (
-            caplog.at_level(logging.INFO, logger="core.notify"),
+            caplog.at_level(logging.INFO, logger="notifications.notify"),
             django_capture_on_commit_callbacks(execute=True),
         ):
             booking_cancel(booking=booking, by=staff, reason=" 设备检修 ", now=at(12, 30))
@@ -192,7 +192,7 @@ class TestApproval:
     ) -> None:
         assert booking.status == Status.PENDING
         with (
-            caplog.at_level(logging.INFO, logger="core.notify"),
+            caplog.at_level(logging.INFO, logger="notifications.notify"),
             django_capture_on_commit_callbacks(execute=True),
         ):
             approved = booking_approve(booking=booking, by=staff)
@@ -216,7 +216,7 @@ class TestApproval:
         with pytest.raises(Invalid):
             booking_reject(booking=booking, by=staff, reason="")
         with (
-            caplog.at_level(logging.INFO, logger="core.notify"),
+            caplog.at_level(logging.INFO, logger="notifications.notify"),
             django_capture_on_commit_callbacks(execute=True),
         ):
             rejected = booking_reject(booking=booking, by=staff, reason="当天有党员活动")

@@ -37,7 +37,7 @@ def miss(member: User, center: Center, when: datetime) -> Outcome:
 
 
 def notifications(caplog) -> list[str]:
-    return [r.getMessage() for r in caplog.records if r.name == "core.notify"]
+    return [r.getMessage() for r in caplog.records if r.name == "notifications.notify"]
 
 
 def test_first_no_show_warns_the_member(
@@ -46,7 +46,7 @@ def test_first_no_show_warns_the_member(
     cause = SpaceFactory()
 
     with (
-        caplog.at_level(logging.INFO, logger="core.notify"),
+        caplog.at_level(logging.INFO, logger="notifications.notify"),
         django_capture_on_commit_callbacks(execute=True),
     ):
         outcome = no_show_record(
@@ -69,7 +69,7 @@ def test_the_third_no_show_in_90_days_suspends_for_30_days(
         miss(member, center, NOW - timedelta(days=30)),
     ]
     with (
-        caplog.at_level(logging.INFO, logger="core.notify"),
+        caplog.at_level(logging.INFO, logger="notifications.notify"),
         django_capture_on_commit_callbacks(execute=True),
     ):
         outcomes.append(miss(member, center, NOW - timedelta(hours=2)))
@@ -136,7 +136,7 @@ def test_recording_the_same_cause_twice_changes_nothing(
     miss(member, center, NOW)
 
     with (
-        caplog.at_level(logging.INFO, logger="core.notify"),
+        caplog.at_level(logging.INFO, logger="notifications.notify"),
         django_capture_on_commit_callbacks(execute=True),
     ):
         for _ in range(3):

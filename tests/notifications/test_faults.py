@@ -23,7 +23,7 @@ from rest_framework.test import APIClient
 
 from notifications.models import Message
 from notifications.services import STALE_CLAIM, message_send, messages_recover_stale
-from notifications.tasks import CLOCK_JOBS, tick
+from notifications.tasks import clock_jobs, tick
 from tests.factories import ALL_DAY, BookableSpaceFactory, UserFactory, book
 from tests.notifications.celery_worker import (
     SMS_BACKEND,
@@ -218,7 +218,7 @@ def test_clocks_running_at_once_send_each_reminder_once(
     sms_file = tmp_path / "sms.jsonl"  # from here on, after the confirmations went out
     settings.SMS_BACKEND = SMS_BACKEND
     monkeypatch.setenv("LINLI_SMS_FILE", str(sms_file))
-    every_job = {job.__name__ for job in CLOCK_JOBS} | {"messages_queued"}
+    every_job = {job.__name__ for job in clock_jobs()} | {"messages_queued"}
 
     for hours in (24, 1):
         with time_machine.travel(start - timedelta(hours=hours, minutes=-1), tick=True):

@@ -6,11 +6,12 @@ from datetime import timedelta
 
 import pytest
 
+from bookings.messages import staff_digest
 from bookings.models import Booking
 from centers.models import Space, StaffAssignment
 from members.models import User
 from notifications import tasks
-from notifications.jobs import reminders_schedule, staff_digest
+from notifications.jobs import reminders_schedule
 from notifications.models import Message
 from notifications.services import message_send
 from services.services.registration import session_register

@@ -20,8 +20,9 @@ from bookings.services.lifecycle import booking_approve, booking_cancel, booking
 from centers.models import Space
 from members.models import Suspension, User, WeChatAccount
 from members.services.no_shows import no_show_record
-from notifications import services
+from notifications import registry, services
 from notifications.models import Message
+from notifications.registry import base_kind
 from notifications.services import (
     MAX_ATTEMPTS,
     STALE_CLAIM,
@@ -33,7 +34,7 @@ from notifications.services import (
     messages_due,
     messages_recover_stale,
 )
-from notifications.texts import TEXTS, base_kind, render
+from notifications.texts import render
 from services.models import Program, Registration
 from services.services.home_visits import home_visit_request, home_visit_schedule
 from services.services.registration import registration_cancel, session_register
@@ -457,9 +458,9 @@ def community_messages(center, staff) -> dict[str, list[tuple[object, dict]]]:
 
 @pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES])
 def test_every_kind_renders_from_its_objects(about_each_kind, language) -> None:
-    assert set(about_each_kind) == set(TEXTS), "every kind needs an object to render from"
+    assert set(about_each_kind) == set(registry.KINDS), "every kind needs an object to render from"
     for kind, cases in about_each_kind.items():
-        _subject, body = TEXTS[kind]
+        body = registry.KINDS[kind].text.body
         for about, context in cases:
             rendered = render(kind, about, context, language)
             label = f"{kind} about {type(about).__name__}"

@@ -85,7 +85,7 @@ def balance(member: User) -> int:
 
 
 def notifications(caplog) -> list[str]:
-    return [r.getMessage() for r in caplog.records if r.name == "core.notify"]
+    return [r.getMessage() for r in caplog.records if r.name == "notifications.notify"]
 
 
 # --- Check-in ------------------------------------------------------------------------------------
@@ -213,7 +213,7 @@ def test_a_confirmed_registration_nobody_checked_in_becomes_a_no_show_after_the_
     assert registrations_mark_no_shows(now=END - timedelta(seconds=1)) == 0
     clock.move_to(END)
     with (
-        caplog.at_level(logging.INFO, logger="core.notify"),
+        caplog.at_level(logging.INFO, logger="notifications.notify"),
         django_capture_on_commit_callbacks(execute=True),
     ):
         assert registrations_mark_no_shows(now=END) == 1

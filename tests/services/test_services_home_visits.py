@@ -60,7 +60,7 @@ def request_(program, member) -> HomeVisitRequest:
 
 
 def notifications(caplog) -> list[str]:
-    return [r.getMessage() for r in caplog.records if r.name == "core.notify"]
+    return [r.getMessage() for r in caplog.records if r.name == "notifications.notify"]
 
 
 def test_a_member_asks_for_a_visit(program, member) -> None:
@@ -123,7 +123,7 @@ def test_a_manager_schedules_the_visit_and_the_member_is_told(
     request_, manager, social_worker, caplog, django_capture_on_commit_callbacks
 ) -> None:
     with (
-        caplog.at_level(logging.INFO, logger="core.notify"),
+        caplog.at_level(logging.INFO, logger="notifications.notify"),
         django_capture_on_commit_callbacks(execute=True),
     ):
         scheduled = home_visit_schedule(

@@ -91,7 +91,7 @@ def seats_taken(session: Session) -> int:
 
 
 def notifications(caplog) -> list[str]:
-    return [r.getMessage() for r in caplog.records if r.name == "core.notify"]
+    return [r.getMessage() for r in caplog.records if r.name == "notifications.notify"]
 
 
 def test_entries_take_no_seat_and_cost_nothing_until_the_draw(
@@ -100,7 +100,7 @@ def test_entries_take_no_seat_and_cost_nothing_until_the_draw(
     member = member_with_points()
 
     with (
-        caplog.at_level(logging.INFO, logger="core.notify"),
+        caplog.at_level(logging.INFO, logger="notifications.notify"),
         django_capture_on_commit_callbacks(execute=True),
     ):
         entry = session_register(session=session, member=member, party_size=2, now=NOW)
@@ -194,7 +194,7 @@ def test_winners_fill_the_seats_by_party_size_and_pay_losers_wait_in_drawn_order
     sizes = {r.pk: r.party_size for r in entries}
 
     with (
-        caplog.at_level(logging.INFO, logger="core.notify"),
+        caplog.at_level(logging.INFO, logger="notifications.notify"),
         django_capture_on_commit_callbacks(execute=True),
     ):
         draw = session_draw_lottery(session=session, by=manager, seed="seed-7", now=DRAW)

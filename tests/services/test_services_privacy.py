@@ -92,7 +92,7 @@ def fresh(registration: Registration) -> Registration:
 
 
 def notifications(caplog) -> list[str]:
-    return [r.getMessage() for r in caplog.records if r.name == "core.notify"]
+    return [r.getMessage() for r in caplog.records if r.name == "notifications.notify"]
 
 
 def test_the_export_holds_registrations_and_home_visits(member, history) -> None:
@@ -127,7 +127,7 @@ def test_deleting_keeps_history_and_gives_future_seats_to_the_waitlist(
     clock.move_to(DELETED_AT)
 
     with (
-        caplog.at_level(logging.INFO, logger="core.notify"),
+        caplog.at_level(logging.INFO, logger="notifications.notify"),
         django_capture_on_commit_callbacks(execute=True),
     ):
         member_delete(member=member)

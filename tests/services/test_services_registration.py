@@ -54,7 +54,7 @@ def session(program) -> Session:
 
 
 def notifications(caplog) -> list[str]:
-    return [r.getMessage() for r in caplog.records if r.name == "core.notify"]
+    return [r.getMessage() for r in caplog.records if r.name == "notifications.notify"]
 
 
 def seats_taken(session: Session) -> int:
@@ -93,7 +93,7 @@ def test_seats_are_confirmed_while_they_last_then_the_waitlist_fills_in_arrival_
     members = UserFactory.create_batch(4)
 
     with (
-        caplog.at_level(logging.INFO, logger="core.notify"),
+        caplog.at_level(logging.INFO, logger="notifications.notify"),
         django_capture_on_commit_callbacks(execute=True),
     ):
         registrations = [session_register(session=session, member=m, now=NOW) for m in members]
@@ -382,7 +382,7 @@ class TestPoints:
         deadline = START - timedelta(hours=2)
 
         with (
-            caplog.at_level(logging.INFO, logger="core.notify"),
+            caplog.at_level(logging.INFO, logger="notifications.notify"),
             django_capture_on_commit_callbacks(execute=True),
         ):
             registration_cancel(registration=registration, by=member, now=deadline)

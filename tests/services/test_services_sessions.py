@@ -76,7 +76,7 @@ def holds(space: Space) -> list[tuple[int, datetime, datetime, int | None, int |
 
 
 def notifications(caplog) -> list[str]:
-    return [r.getMessage() for r in caplog.records if r.name == "core.notify"]
+    return [r.getMessage() for r in caplog.records if r.name == "notifications.notify"]
 
 
 def kinds_told(caplog) -> list[str]:
@@ -178,7 +178,7 @@ def test_staff_may_cancel_the_bookings_in_the_way(
     booking = book(space, at(15), at(16), now=NOW)
 
     with (
-        caplog.at_level(logging.INFO, logger="core.notify"),
+        caplog.at_level(logging.INFO, logger="notifications.notify"),
         django_capture_on_commit_callbacks(execute=True),
     ):
         session = session_create(
@@ -385,7 +385,7 @@ def test_a_change_tells_every_registered_member_and_moves_the_space_hold(
     registration_cancel(registration=left, by=left.member, now=NOW)
 
     with (
-        caplog.at_level(logging.INFO, logger="core.notify"),
+        caplog.at_level(logging.INFO, logger="notifications.notify"),
         django_capture_on_commit_callbacks(execute=True),
     ):
         updated = session_update(
@@ -441,7 +441,7 @@ def test_cancelling_a_session_cancels_its_registrations_refunds_and_frees_the_sp
     waiting = session_register(session=session, member=UserFactory(), now=NOW)
 
     with (
-        caplog.at_level(logging.INFO, logger="core.notify"),
+        caplog.at_level(logging.INFO, logger="notifications.notify"),
         django_capture_on_commit_callbacks(execute=True),
     ):
         cancelled = session_cancel(session=session, by=manager, reason="  讲师生病  ")

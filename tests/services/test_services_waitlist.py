@@ -83,7 +83,7 @@ def seats_taken(session: Session) -> int:
 
 
 def notifications(caplog) -> list[str]:
-    return [r.getMessage() for r in caplog.records if r.name == "core.notify"]
+    return [r.getMessage() for r in caplog.records if r.name == "notifications.notify"]
 
 
 def told(kind: str, registration: Registration) -> str:
@@ -113,7 +113,7 @@ def test_a_cancellation_offers_the_seat_to_the_first_in_line(
     seated, first, second = line_up(session, 3)
 
     with (
-        caplog.at_level(logging.INFO, logger="core.notify"),
+        caplog.at_level(logging.INFO, logger="notifications.notify"),
         django_capture_on_commit_callbacks(execute=True),
     ):
         registration_cancel(registration=seated, by=seated.member, now=cancelled_at)
@@ -149,7 +149,7 @@ def test_accepting_before_expiry_confirms_and_spends_points(
     last_moment = NOW + timedelta(hours=12, seconds=-1)
 
     with (
-        caplog.at_level(logging.INFO, logger="core.notify"),
+        caplog.at_level(logging.INFO, logger="notifications.notify"),
         django_capture_on_commit_callbacks(execute=True),
     ):
         registration = registration_accept(registration=first, member=first.member, now=last_moment)
@@ -218,7 +218,7 @@ def test_an_expired_offer_passes_to_the_next_in_line(
     assert offers_expire(now=expiry - timedelta(seconds=1)) == 0
     clock.move_to(expiry)
     with (
-        caplog.at_level(logging.INFO, logger="core.notify"),
+        caplog.at_level(logging.INFO, logger="notifications.notify"),
         django_capture_on_commit_callbacks(execute=True),
     ):
         assert offers_expire(now=expiry) == 1
@@ -311,7 +311,7 @@ def test_raising_the_capacity_offers_the_new_seats_in_order(
     registration_cancel(registration=gone, by=gone.member, now=NOW)
 
     with (
-        caplog.at_level(logging.INFO, logger="core.notify"),
+        caplog.at_level(logging.INFO, logger="notifications.notify"),
         django_capture_on_commit_callbacks(execute=True),
     ):
         session_update(session=session, by=manager, capacity=3, now=NOW)

@@ -1,9 +1,6 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
-
-from bookings.demo import load_bookings
-from centers.demo import load_places
-from members.demo import load_accounts
-from services.demo import load_services
+from django.utils.module_loading import import_string
 
 
 class Command(BaseCommand):
@@ -13,12 +10,9 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: object, **options: object) -> None:
-        centers = load_places()
-        logins = load_accounts()
-        load_bookings()
-        load_services()
-        self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(centers)} centers."))
-        for login in logins:
-            self.stdout.write(
-                f"  {login.username:<10} password {login.password:<22} ({login.role})"
-            )
+        # settings.DEMO_LOADERS: each app's loader, in the order they build on each other.
+        reports = [import_string(path)() for path in settings.DEMO_LOADERS]
+        summary = ", ".join(report.summary for report in reports if report.summary)
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready: {summary}."))
+        for line in (line for report in reports for line in report.lines):
+            self.stdout.write(f"  {line}")
