@@ -48,20 +48,16 @@ def layout(spaces: list, first: date, tz) -> list[tuple]:
     return rng.sample(candidates, BOOKINGS)
 
 
-def main() -> None:
-    vendor = setup_django()
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import setup_test_environment
-    from django.urls import NoReverseMatch, reverse
+def build_busy_center(name: str = "基准中心"):
+    """The busy center: SPACES bookable spaces, BOOKINGS bookings over DAYS days from tomorrow.
+    Returns (center, spaces, first day)."""
     from django.utils import timezone
 
     from bookings.models import Booking, SpaceHold
-    from bookings.selectors import availability
     from centers.models import Center, OpeningRule, Space
     from members.models import User
 
-    center = Center.objects.create(name="基准中心", district="静安区", address="基准路1号")
+    center = Center.objects.create(name=name, district="静安区", address="基准路1号")
     OpeningRule.objects.create(center=center, opens=time(8, 30), closes=time(20, 30))
     for n in range(SPACES):
         buffered = n % 3 == 0
@@ -76,8 +72,8 @@ def main() -> None:
             buffer_before_minutes=15 if buffered else 0,
             buffer_after_minutes=15 if buffered else 0,
         )
-    spaces = list(Space.objects.select_related("center").order_by("id"))
-    member = User.objects.create(username="bench")
+    spaces = list(Space.objects.filter(center=center).select_related("center").order_by("id"))
+    member = User.objects.create(username=f"bench-{center.id}")
     first = timezone.localdate(timezone=center.tz) + timedelta(days=1)
 
     rows = layout(spaces, first, center.tz)
@@ -111,8 +107,21 @@ def main() -> None:
         ),
         batch_size=1000,
     )
+    return center, spaces, first
+
+
+def main() -> None:
+    vendor = setup_django()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+    from django.urls import NoReverseMatch, reverse
+
+    from bookings.selectors import availability
+
+    center, spaces, first = build_busy_center()
     units = sum(s.units for s in spaces)
-    print(f"{vendor}: {SPACES} spaces, {units} units, {len(bookings)} bookings over {DAYS} days")
+    print(f"{vendor}: {SPACES} spaces, {units} units, {BOOKINGS} bookings over {DAYS} days")
 
     def selector() -> object:
         return availability(spaces, first, DAYS)

@@ -41,20 +41,36 @@ def versions(spaces: Sequence[Space], first: date, last: date) -> dict[tuple[int
     return {(space_id, day): version for space_id, day, version in rows}
 
 
-def _span(start: datetime, end: datetime, tz: tzinfo) -> dict[str, str]:
-    return {"start": start.astimezone(tz).isoformat(), "end": end.astimezone(tz).isoformat()}
+class _Render:
+    """Times as the API writes them. Free stretches of spaces on one grid share their datetime
+    objects, so each time is formatted once per request."""
 
+    def __init__(self) -> None:
+        self.texts: dict[datetime, str] = {}
 
-def free_data(day: DayAvailability, tz: tzinfo) -> list[dict[str, Any]]:
-    return [{**_span(f.start, f.end, tz), "units_free": f.units_free} for f in day.free]
+    def text(self, moment: datetime, tz: tzinfo) -> str:
+        text = self.texts.get(moment)
+        if text is None:
+            text = self.texts[moment] = moment.astimezone(tz).isoformat()
+        return text
 
+    def free(self, day: DayAvailability, tz: tzinfo) -> list[dict[str, Any]]:
+        text = self.text
+        return [
+            {"start": text(f.start, tz), "end": text(f.end, tz), "units_free": f.units_free}
+            for f in day.free
+        ]
 
-def day_data(day: date, opening: list[Interval], free: list[dict], tz: tzinfo) -> dict[str, Any]:
-    return {
-        "date": day.isoformat(),
-        "open": [_span(i.start, i.end, tz) for i in opening],
-        "free": free,
-    }
+    def day(
+        self, day: date, opening: list[Interval], free: list[dict], tz: tzinfo
+    ) -> dict[str, Any]:
+        return {
+            "date": day.isoformat(),
+            "open": [
+                {"start": self.text(i.start, tz), "end": self.text(i.end, tz)} for i in opening
+            ],
+            "free": free,
+        }
 
 
 def _self_contained(day: date, stretches: list[Interval], tz: tzinfo) -> bool:
@@ -90,7 +106,8 @@ def availability_data(
     hours = space_hours(spaces, start - timedelta(days=1), end)
 
     keys: dict[tuple[int, date], str] = {}
-    uncacheable: set[int] = set()  # spaces with a bookable day that must be computed
+    must_compute: dict[int, list[date]] = {}  # days that cannot be cached, by space
+    self_contained: set[tuple[int, date]] = set()
     for space in spaces:
         if not can_be_booked(space):
             continue
@@ -102,34 +119,48 @@ def availability_data(
             day = day_hours.date
             if day > latest_day:
                 continue  # nothing free, nothing to compute
-            if first_whole <= datetime.combine(day, time(0), tzinfo=tz) and _self_contained(
-                day, stretches, tz
-            ):
+            contained = _self_contained(day, stretches, tz)
+            if contained:
+                self_contained.add((space.id, day))
+            if contained and first_whole <= datetime.combine(day, time(0), tzinfo=tz):
                 keys[(space.id, day)] = _key(space, day_hours, known.get((space.id, day), 0))
             else:
-                uncacheable.add(space.id)
+                must_compute.setdefault(space.id, []).append(day)
     cached = cache.get_many(keys.values()) if keys else {}
+    for (space_id, day), key in keys.items():
+        if key not in cached:
+            must_compute.setdefault(space_id, []).append(day)
 
-    # A space with a day that is not cached, or cannot be, is computed whole.
-    missing = {space_id for (space_id, _day), key in keys.items() if key not in cached}
-    todo = [space for space in spaces if space.id in uncacheable | missing]
-    computed = availability(todo, start, days, now, hours) if todo else {}
+    # Each space is computed from the first day asked for (runs of free slots are cut there, as
+    # they always were) to its last day not in the cache, or to the end when that day's hours
+    # run over its midnight into the next. Spaces with the same span share the queries.
+    spans: dict[date, list[Space]] = {}
+    for space in spaces:
+        if space.id in must_compute:
+            last = max(must_compute[space.id])
+            if (space.id, last) not in self_contained:
+                last = end
+            spans.setdefault(last, []).append(space)
+    computed: dict[int, list[DayAvailability]] = {}
+    for last, group in spans.items():
+        computed.update(availability(group, start, (last - start).days + 1, now, hours))
     fresh: dict[str, list] = {}
+    render = _Render()
     result: dict[int, list[dict[str, Any]]] = {}
     for space in spaces:
         tz = space.center.tz
         out = []
         for i, day_hours in enumerate(hours[space.id][1:]):
             key = keys.get((space.id, day_hours.date))
-            if space.id in computed:
-                free = free_data(computed[space.id][i], tz)
-                if key is not None:
+            if space.id in computed and i < len(computed[space.id]):
+                free = render.free(computed[space.id][i], tz)
+                if key is not None and key not in cached:
                     fresh[key] = free
             elif key is not None:
                 free = cached[key]
             else:
                 free = []  # not bookable, or beyond the horizon
-            out.append(day_data(day_hours.date, day_hours.intervals, free, tz))
+            out.append(render.day(day_hours.date, day_hours.intervals, free, tz))
         result[space.id] = out
     if fresh:
         cache.set_many(fresh, CACHE_SECONDS)

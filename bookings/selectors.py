@@ -5,7 +5,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import FloatField, Func, QuerySet
 from django.utils import timezone
 
 from bookings.freetime import FreeStretch, SpaceGrid, UnitHolds, free_stretches
@@ -34,6 +35,13 @@ def space_grid(space: Space) -> SpaceGrid:
     )
 
 
+class _Epoch(Func):
+    """A timestamp as float seconds since 1970 (PostgreSQL), exactly ``datetime.timestamp()``."""
+
+    template = "EXTRACT(EPOCH FROM %(expressions)s)::double precision"
+    output_field = FloatField()
+
+
 def hold_spans(
     spaces: Sequence[Space], start: date, end: date
 ) -> dict[int, dict[int, list[tuple[float, float]]]]:
@@ -46,10 +54,18 @@ def hold_spans(
     window_start = datetime.combine(start, time(0), tzinfo=tz0) - margin
     window_end = datetime.combine(end, time(0), tzinfo=tz0) + margin
     spans: dict[int, dict[int, list[tuple[float, float]]]] = defaultdict(lambda: defaultdict(list))
-    for space_id, unit, s, e in SpaceHold.objects.filter(
+    holds = SpaceHold.objects.filter(
         space__in=[s.id for s in spaces], end__gt=window_start, start__lt=window_end
-    ).values_list("space_id", "unit", "start", "end"):
-        spans[space_id][unit].append((s.timestamp(), e.timestamp()))
+    )
+    if connection.vendor == "postgresql":
+        # Seconds since the epoch from the server: reading 10,000 timestamps as datetimes and
+        # converting them took longer than the rest of the query.
+        rows = holds.values_list("space_id", "unit", _Epoch("start"), _Epoch("end"))
+        for space_id, unit, s, e in rows:
+            spans[space_id][unit].append((s, e))
+    else:
+        for space_id, unit, s, e in holds.values_list("space_id", "unit", "start", "end"):
+            spans[space_id][unit].append((s.timestamp(), e.timestamp()))
     return spans
 
 
@@ -85,7 +101,7 @@ def availability(
     grids: dict = {}  # spaces with the same hours and grid share their slots
     for space in spaces:
         tz = space.center.tz
-        space_days = hours[space.id]
+        space_days = hours[space.id][: days + 1]  # ``hours`` may reach further
         out = [DayAvailability(d.date, list(d.intervals)) for d in space_days[1:]]
         if can_be_booked(space):
             latest_day = timezone.localdate(now, timezone=tz) + timedelta(days=space.max_days_ahead)

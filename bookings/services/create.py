@@ -69,9 +69,9 @@ def booking_create(
         raise Invalid(message, fields={"attendees": [message]})
 
     with transaction.atomic():
-        # Lock order everywhere: member, then space.
-        User.objects.select_for_update().filter(pk=member.pk).first()
-        space = holds.lock_space(space)
+        # The space's lock alone: every quota counts bookings of this space, so it serializes
+        # the member's (and the team's) concurrent bookings here too.
+        holds.lock_space(space)
         if not as_staff:
             rules.check_quotas(space, member, team, start, end, now)
         block_start, block_end = holds.buffered(space, start, end)

@@ -7,7 +7,7 @@ what invalidates the cached availability of those days."""
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import QuerySet
 
 from bookings import errors
@@ -17,9 +17,12 @@ from centers.models import Space
 
 def lock_space(space: Space) -> Space:
     """Serialize everything that takes time in one space (PostgreSQL row lock; on SQLite the
-    IMMEDIATE transaction already holds the write lock)."""
+    IMMEDIATE transaction already holds the write lock). Locks the row without reading it again:
+    ``space`` as the caller loaded it (with its center) is returned."""
     # of=self: lock the space row only, not its center (which every space of it shares).
-    return Space.objects.select_for_update(of=("self",)).select_related("center").get(pk=space.pk)
+    list(Space.objects.select_for_update(of=("self",)).filter(pk=space.pk).values_list("pk"))
+    space.center  # noqa: B018 (loaded now if the caller did not: callers read its zone)
+    return space
 
 
 def buffered(space: Space, start: datetime, end: datetime) -> tuple[datetime, datetime]:
@@ -63,10 +66,10 @@ def record_change(space: Space, spans: Iterable[tuple[datetime, datetime]]) -> N
 
 
 def take(space: Space, unit: int, start: datetime, end: datetime, **source) -> SpaceHold:
-    """Insert a hold; the exclusion constraint turns a lost race into SlotTaken."""
+    """Insert a hold; the exclusion constraint turns a lost race into SlotTaken. No savepoint:
+    the error leaves the caller's transaction (or its savepoint) to roll back."""
     try:
-        with transaction.atomic():
-            hold = SpaceHold.objects.create(space=space, unit=unit, start=start, end=end, **source)
+        hold = SpaceHold.objects.create(space=space, unit=unit, start=start, end=end, **source)
     except IntegrityError:
         raise errors.SlotTaken() from None
     record_change(space, [(start, end)])
