@@ -324,6 +324,13 @@ class VolunteerRecord(models.Model):
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    # What the hours were for, when staff confirmed them there (a volunteer shift): one record
+    # each, so the hours, and the points, are counted once.
+    cause_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    cause_id = models.PositiveBigIntegerField(null=True, blank=True)
+    cause = GenericForeignKey("cause_type", "cause_id")
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -332,6 +339,11 @@ class VolunteerRecord(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(hours__gt=0, hours__lte=24), name="volunteer_hours_range"
+            ),
+            models.UniqueConstraint(
+                fields=["cause_type", "cause_id"],
+                condition=Q(cause_id__isnull=False),
+                name="volunteer_record_once_per_cause",
             ),
         ]
 

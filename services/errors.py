@@ -49,3 +49,17 @@ class SessionConflict(LinliError):
     def __init__(self, bookings: list):
         self.bookings = bookings
         super().__init__(fields={"bookings": [str(b.pk) for b in bookings]} if bookings else None)
+
+
+class RoleFull(LinliError):
+    code = "role_full"
+    status = 409
+    message = _("Every place in this volunteer role is taken. Choose another role.")
+
+
+class RoleRequired(LinliError):
+    code = "invalid"
+    message = _("Choose the volunteer role you sign up for.")
+
+    def __init__(self, message=None):
+        super().__init__(message, fields={"role": [str(message or self.message)]})

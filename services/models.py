@@ -12,6 +12,9 @@ class Program(models.Model):
     class Kind(models.TextChoices):
         GROUP = "group", _("group sessions")
         APPOINTMENT = "appointment", _("one-to-one appointments")
+        # Members sign up for a role in each session (理发 2 人, 扦脚 1 人) and earn points for
+        # the hours staff confirm.
+        VOLUNTEER = "volunteer", _("volunteer shifts")
 
     class Category(models.TextChoices):
         HEALTH = "health", _("health lecture")
@@ -169,6 +172,37 @@ class Session(models.Model):
         return max(self.capacity - self.seats_taken, 0)
 
 
+class VolunteerRole(models.Model):
+    """A job in a volunteer session, with its own seats (理发 2 人). ``seats_taken`` counts the
+    confirmed and checked-in sign-ups; the database keeps it within ``seats``."""
+
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="roles", verbose_name=_("session")
+    )
+    name = models.CharField(_("role"), max_length=50)
+    seats = models.PositiveSmallIntegerField(_("volunteers needed"))
+    seats_taken = models.PositiveSmallIntegerField(_("signed up"), default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("volunteer role")
+        verbose_name_plural = _("volunteer roles")
+        ordering = ["session_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "name"], name="volunteer_role_unique_name"),
+            models.CheckConstraint(condition=Q(seats__gte=1), name="volunteer_role_has_seats"),
+            models.CheckConstraint(
+                condition=Q(seats_taken__lte=F("seats")), name="volunteer_role_not_oversold"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ×{self.seats}"
+
+    @property
+    def seats_left(self) -> int:
+        return max(self.seats - self.seats_taken, 0)
+
+
 class Registration(models.Model):
     """A member's seat (or place in the queue) in a session (报名)."""
 
@@ -201,6 +235,14 @@ class Registration(models.Model):
         verbose_name=_("member"),
     )
     party_size = models.PositiveSmallIntegerField(_("party size"), default=1)
+    role = models.ForeignKey(
+        VolunteerRole,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="registrations",
+        verbose_name=_("volunteer role"),
+    )
     status = models.CharField(_("status"), max_length=16, choices=Status, db_index=True)
     position = models.PositiveIntegerField(_("waitlist position"), null=True, blank=True)
     offer_expires_at = models.DateTimeField(_("offer expires"), null=True, blank=True)

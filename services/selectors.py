@@ -6,7 +6,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from members.models import User
-from services.models import HomeVisitRequest, Program, Registration, Session
+from services.models import HomeVisitRequest, Program, Registration, Session, VolunteerRole
 
 
 def active_programs(now: datetime | None = None) -> QuerySet[Program]:
@@ -31,6 +31,7 @@ def listed_sessions() -> QuerySet[Session]:
     return (
         Session.objects.filter(program__is_active=True, program__center__is_active=True)
         .select_related("program__center")
+        .prefetch_related(Prefetch("roles", queryset=VolunteerRole.objects.order_by("id")))
         .annotate(
             waitlist_length=Count(
                 "registrations",
@@ -56,7 +57,7 @@ def member_registrations(member: User) -> QuerySet[Registration]:
     """The member's registrations, latest session first, with session, program and center."""
     return (
         Registration.objects.filter(member=member)
-        .select_related("session__program__center")
+        .select_related("session__program__center", "role")
         .order_by("-session__start", "-id")
     )
 

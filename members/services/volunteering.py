@@ -1,7 +1,9 @@
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-from django.db import transaction
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,20 +39,58 @@ def volunteer_record_review(*, record: VolunteerRecord, by: User, approve: bool)
             raise Conflict(_("This record was already reviewed."))
         record.refresh_from_db()
         if approve:
-            points = int(
-                (record.hours * record.center.points_per_volunteer_hour).quantize(
-                    Decimal("1"), rounding=ROUND_HALF_UP
-                )
+            _earn(record, by)
+    return record
+
+
+def _earn(record: VolunteerRecord, by: User) -> None:
+    """The center's points per hour, once per record (the ledger's unique cause)."""
+    points = int(
+        (record.hours * record.center.points_per_volunteer_hour).quantize(
+            Decimal("1"), rounding=ROUND_HALF_UP
+        )
+    )
+    if points > 0:
+        points_earn(
+            member=record.member,
+            amount=points,
+            kind=PointsEntry.Kind.VOLUNTEER,
+            reason=_("Volunteering on %(day)s: %(what)s")
+            % {"day": record.day.isoformat(), "what": record.description},
+            center=record.center,
+            cause=record,
+            by=by,
+        )
+
+
+def volunteer_shift_record(
+    *,
+    member: User,
+    center: Center,
+    day: date,
+    hours: Decimal,
+    description: str,
+    by: User,
+    cause: Any,
+) -> VolunteerRecord:
+    """Hours staff saw a member volunteer (a shift they confirmed): approved as they are
+    written, with their points. One record per ``cause``, whoever confirms it twice."""
+    hours = min(max(hours, Decimal("0.5")), Decimal("24"))
+    try:
+        with transaction.atomic():
+            record = VolunteerRecord.objects.create(
+                member=member,
+                center=center,
+                day=day,
+                hours=hours,
+                description=description.strip()[:200],
+                status=Status.APPROVED,
+                reviewed_by=by,
+                reviewed_at=timezone.now(),
+                cause_type=ContentType.objects.get_for_model(cause),
+                cause_id=cause.pk,
             )
-            if points > 0:
-                points_earn(
-                    member=record.member,
-                    amount=points,
-                    kind=PointsEntry.Kind.VOLUNTEER,
-                    reason=_("Volunteering on %(day)s: %(what)s")
-                    % {"day": record.day.isoformat(), "what": record.description},
-                    center=record.center,
-                    cause=record,
-                    by=by,
-                )
+            _earn(record, by)
+    except IntegrityError:
+        raise Conflict(_("These hours were already recorded.")) from None
     return record

@@ -31,6 +31,7 @@ from services.admin.common import (
 )
 from services.admin.forms import SessionForm
 from services.admin.session_pages import SessionPagesMixin
+from services.admin.volunteer_roles import VolunteerRoleInline
 from services.models import LotteryDraw, Program, Registration, Session
 from services.services.lottery import session_draw_lottery
 from services.services.sessions import session_cancel, session_create
@@ -91,6 +92,11 @@ class SessionAdmin(SessionPagesMixin, ServiceAddMixin, CenterScopedAdmin):
             {"fields": ["registration_opens", "registration_closes"]},
         ),
     ]
+
+    def get_inlines(self, request: HttpRequest, obj: Session | None) -> list:
+        if obj is not None and obj.program.kind == Program.Kind.VOLUNTEER:
+            return [VolunteerRoleInline, *self.inlines]
+        return self.inlines
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         waiting = Count("registrations", filter=Q(registrations__status=Status.WAITLISTED))

@@ -6,10 +6,11 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.filters import MAX_ID
 from core.serializers import StrictCharField, StrictIntegerField, StrictSerializer
 from members.services.eligibility import eligibility_describe
 from services import selectors
-from services.models import HomeVisitRequest, Program, Registration, Session
+from services.models import HomeVisitRequest, Program, Registration, Session, VolunteerRole
 
 # party_size is a PositiveSmallIntegerField.
 MAX_PARTY_SIZE = 32767
@@ -63,8 +64,22 @@ class ProgramSerializer(serializers.ModelSerializer):
             return NextSessionSerializer(session).data
 
 
+class VolunteerRoleSerializer(serializers.ModelSerializer):
+    seats_left = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = VolunteerRole
+        fields = ["id", "name", "seats", "seats_left"]
+        read_only_fields = fields
+
+
 class SessionSerializer(serializers.ModelSerializer):
     center = serializers.IntegerField(source="program.center_id", read_only=True)
+    roles = VolunteerRoleSerializer(
+        many=True,
+        read_only=True,
+        help_text="Volunteer roles with their seats (sessions of volunteer programs; else empty)",
+    )
     seats_left = serializers.IntegerField(read_only=True)
     waitlist_length = serializers.IntegerField(read_only=True, help_text="Members on the waitlist")
     registration_open = serializers.SerializerMethodField(
@@ -88,6 +103,7 @@ class SessionSerializer(serializers.ModelSerializer):
             "registration_opens",
             "registration_closes",
             "note",
+            "roles",
         ]
         read_only_fields = fields
 
@@ -109,6 +125,9 @@ class RegistrationSerializer(serializers.ModelSerializer):
     center = serializers.IntegerField(source="session.program.center_id", read_only=True)
     start = serializers.DateTimeField(source="session.start", read_only=True)
     end = serializers.DateTimeField(source="session.end", read_only=True)
+    role_name = serializers.CharField(
+        source="role.name", read_only=True, allow_null=True, default=None
+    )
 
     class Meta:
         model = Registration
@@ -126,6 +145,8 @@ class RegistrationSerializer(serializers.ModelSerializer):
             "center",
             "start",
             "end",
+            "role",
+            "role_name",
         ]
         read_only_fields = fields
 
@@ -145,6 +166,13 @@ class RegistrationCreateSerializer(StrictSerializer):
         max_value=MAX_PARTY_SIZE,
         default=1,
         help_text="1 = the member alone; up to the program's max_party_size",
+    )
+    role = StrictIntegerField(
+        min_value=1,
+        max_value=MAX_ID,
+        allow_null=True,
+        default=None,
+        help_text="The volunteer role signed up for: required in a volunteer session",
     )
 
 

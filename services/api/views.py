@@ -5,6 +5,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -26,6 +27,7 @@ from services.api.serializers import (
     RegistrationSerializer,
     SessionSerializer,
 )
+from services.errors import RoleRequired
 from services.models import HomeVisitRequest, Program, Registration, Session
 from services.services.home_visits import home_visit_request
 from services.services.registration import (
@@ -123,7 +125,7 @@ class SessionViewSet(ListOnlyFilterMixin, viewsets.ReadOnlyModelViewSet):
             201: RegistrationSerializer,
             **ERRORS,
             409: OpenApiResponse(
-                ErrorSerializer, description="already_registered, request_in_progress"
+                ErrorSerializer, description="already_registered, role_full, request_in_progress"
             ),
             422: IDEMPOTENCY_ERRORS[422],
         },
@@ -133,7 +135,9 @@ class SessionViewSet(ListOnlyFilterMixin, viewsets.ReadOnlyModelViewSet):
             "waitlist (`waitlisted`, with its `position`); for lottery programs an entry "
             "(`entered`). Errors: 400 `not_eligible`, `registration_closed`, "
             "`insufficient_points`, `member_suspended`, `verification_required`, "
-            "`quota_exceeded`, `invalid`; 409 `already_registered`."
+            "`quota_exceeded`, `invalid`; 409 `already_registered`. A volunteer session takes "
+            '`{"role": <id>}` (one of the session\'s `roles`): a place in that role, or 409 '
+            "`role_full`."
         ),
         tags=["registrations"],
     )
@@ -149,8 +153,15 @@ class SessionViewSet(ListOnlyFilterMixin, viewsets.ReadOnlyModelViewSet):
         session = get_object_or_404(self.get_queryset(), pk=pk)
         body = RegistrationCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
+        data = body.validated_data
+        role = None
+        if data["role"] is not None:
+            # Another session's role is no role of this one (the service says so).
+            role = next((r for r in session.roles.all() if r.pk == data["role"]), None)
+            if role is None:
+                raise RoleRequired(_("This session has no such role."))
         registration = session_register(
-            session=session, member=request.user, party_size=body.validated_data["party_size"]
+            session=session, member=request.user, party_size=data["party_size"], role=role
         )
         return Response(RegistrationSerializer(registration).data, status=status.HTTP_201_CREATED)
 

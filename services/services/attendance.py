@@ -14,6 +14,7 @@ from members.services.points import points_earn
 from notifications.registry import clock_job
 from services.models import Registration, Session
 from services.services.common import set_status
+from services.services.volunteering import shift_confirm
 
 Status = Registration.Status
 CHECK_IN_OPENS = timedelta(minutes=30)
@@ -36,7 +37,9 @@ def registration_check_in(
         if registration.status != Status.CONFIRMED:
             raise booking_errors.CheckInNotOpen()
         set_status(registration, Status.CHECKED_IN, action="check_in", actor=by, checked_in_at=now)
-        if program.points_reward:
+        if registration.role_id:
+            shift_confirm(registration, by)
+        elif program.points_reward:
             points_earn(
                 member=registration.member,
                 amount=program.points_reward,

@@ -24,8 +24,9 @@ from notifications.notify import notify
 from notifications.registry import clock_job
 from services import errors
 from services.messages import REGISTERED, ProgramMessage
-from services.models import Program, Registration, Session
+from services.models import Program, Registration, Session, VolunteerRole
 from services.services.common import lock_session, new_code, record_event, set_status
+from services.services.volunteering import role_check, role_seat_release, role_seat_take
 
 logger = logging.getLogger(__name__)
 Status = Registration.Status
@@ -108,11 +109,18 @@ def registration_obstacle(
 
 
 def session_register(
-    *, session: Session, member: User, party_size: int = 1, now: datetime | None = None
+    *,
+    session: Session,
+    member: User,
+    party_size: int = 1,
+    role: VolunteerRole | None = None,
+    now: datetime | None = None,
 ) -> Registration:
     """A seat if one is free, else a place at the end of the waitlist (or an entry in the
-    lottery). Points are spent when a seat is confirmed."""
+    lottery). Points are spent when a seat is confirmed. In a volunteer session, a place in
+    ``role`` or RoleFull: volunteers choose another role rather than wait."""
     now = now or timezone.now()
+    role_check(session, role, party_size)
     try:
         with transaction.atomic():
             # The session before the member, as cancelling and refunding take them: the other
@@ -127,9 +135,20 @@ def session_register(
             ).exists():
                 raise errors.AlreadyRegistered()
             registration = Registration(
-                session=session, member=member, party_size=party_size, check_in_code=new_code()
+                session=session,
+                member=member,
+                party_size=party_size,
+                role=role,
+                check_in_code=new_code(),
             )
-            if session.program.mode == Program.Mode.LOTTERY:
+            if role is not None:
+                role_seat_take(session, role)
+                registration.status = Status.CONFIRMED
+                registration.save()
+                _spend(registration, session)
+                Session.objects.filter(pk=session.pk).update(seats_taken=F("seats_taken") + 1)
+                action = "confirm"
+            elif session.program.mode == Program.Mode.LOTTERY:
                 registration.status = Status.ENTERED
                 registration.save()
                 action = "enter_lottery"
@@ -239,6 +258,7 @@ def registration_cancel(
             )
         if was_seated:
             _release_seats(session, registration)
+            role_seat_release(registration)
             offer_next(session, now)
     return registration
 

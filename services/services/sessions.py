@@ -20,7 +20,7 @@ from members.services.points import points_refund
 from notifications.notify import notify
 from services import errors
 from services.messages import ProgramMessage
-from services.models import Program, Registration, Session
+from services.models import Program, Registration, Session, VolunteerRole
 from services.services.common import lock_session, set_status
 from services.services.registration import offer_next
 
@@ -249,6 +249,7 @@ def session_cancel(*, session: Session, by: User, reason: str) -> Session:
         session.status = Session.Status.CANCELLED
         session.seats_taken = 0
         session.save(update_fields=["status", "seats_taken"])
+        VolunteerRole.objects.filter(session=session).update(seats_taken=0)
         holds.release(SpaceHold.objects.filter(session=session))
         for registration in session.registrations.filter(
             status__in=Registration.ACTIVE

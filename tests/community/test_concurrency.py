@@ -97,7 +97,7 @@ def test_confirming_at_once_pays_the_volunteer_once():
 # --- Supports ----------------------------------------------------------------------------------
 
 MEMBERS = 200
-WORKERS = 40  # each request holds a connection; PostgreSQL allows 100, shared with the suite
+WORKERS = 20  # each request holds a connection; PostgreSQL allows 100, shared with others
 
 
 def test_two_hundred_members_support_at_once_two_hundred_supports():

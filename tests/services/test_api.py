@@ -72,6 +72,7 @@ SESSION_CONTRACT_KEYS = {
     "capacity",
     "seats_left",
     "waitlist_length",
+    "roles",  # API.md, "Community": volunteer roles are part of a session item
     "registration_open",
 }
 SESSION_KEYS = SESSION_CONTRACT_KEYS | {
@@ -91,6 +92,8 @@ REGISTRATION_KEYS = REGISTRATION_CONTRACT_KEYS | {
     "center",
     "start",
     "end",
+    "role",
+    "role_name",
 }
 HOME_VISIT_KEYS = {
     "id",
@@ -330,6 +333,7 @@ class TestSessions:
             "registration_opens": iso(MONDAY, 8),
             "registration_closes": iso(TUESDAY, 10),
             "note": "",
+            "roles": [],
         }
         assert [r.status for r in registrations[-2:]] == ["waitlisted", "waitlisted"]
 
@@ -489,6 +493,8 @@ class TestRegister:
             "center": program.center_id,
             "start": iso(TUESDAY, 10),
             "end": iso(TUESDAY, 12),
+            "role": None,
+            "role_name": None,
         }
         assert len(data["check_in_code"]) == 8 and data["check_in_code"].isdigit()
         assert registration.member == member
