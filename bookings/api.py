@@ -33,6 +33,7 @@ from bookings.services.lifecycle import booking_cancel, booking_check_in
 from centers.models import Center
 from centers.selectors import active_centers, active_spaces, local_today
 from core import idempotency
+from core.db_router import reads_replica
 from core.fields import AwareDateTimeField
 from core.filters import MAX_ID, StrictBooleanFilter
 from core.serializers import (
@@ -114,6 +115,7 @@ class SpaceAvailabilityView(APIView):
         responses={200: SpaceAvailabilitySerializer, **AVAILABILITY_ERRORS},
         tags=["spaces"],
     )
+    @reads_replica
     def get(self, request: Request, pk: str) -> Response:
         """Opening hours and free bookable stretches of a space, day by day."""
         space = get_object_or_404(active_spaces(), pk=pk)
@@ -128,6 +130,7 @@ class CenterAvailabilityView(APIView):
         responses={200: CenterAvailabilitySerializer, **AVAILABILITY_ERRORS},
         tags=["centers"],
     )
+    @reads_replica
     def get(self, request: Request, pk: str) -> Response:
         """Availability of every bookable space of a center, in one response."""
         center = get_object_or_404(active_centers(), pk=pk)

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from centers import selectors
 from centers.hours import DayHours
 from centers.models import Center, Space
+from core.db_router import reads_replica
 from core.filters import BoundedIntegerFilter, IdFilter, StrictBooleanFilter
 
 # --- Serializers ---------------------------------------------------------------------------------
@@ -146,6 +147,7 @@ class CenterViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = "[0-9]{1,18}"
     queryset = selectors.active_centers()
 
+    @reads_replica
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         selectors.annotate_today(page)
@@ -166,3 +168,7 @@ class SpaceViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = SpaceFilter
     lookup_value_regex = "[0-9]{1,18}"
     queryset = selectors.active_spaces()
+
+    @reads_replica
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)

@@ -317,3 +317,43 @@ def test_production_settings_load_with_secret_key():
     result = load_production_settings(SECRET_KEY="deploy-test-key", DJANGO_DEBUG="True", **ID_KEYS)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["deploy-test-key", "False"]  # DEBUG forced off
+
+
+# --- The "city" profile -------------------------------------------------------------------------
+
+
+def test_city_profile_scales_out_behind_a_proxy_and_pgbouncer(services):
+    city = {name for name, service in services.items() if "city" in service.get("profiles", [])}
+    assert city == {"pgbouncer", "web-city", "worker-city", "proxy"}
+    # Exactly one beat in every profile: the city adds workers and web containers, no clock.
+    beats = [name for name, service in services.items() if "beat" in command(service)[3:4]]
+    assert beats == ["beat"]
+    for name in ("web-city", "worker-city"):
+        env = environment(services[name])
+        assert env["DATABASE_URL"].startswith("postgres://linli:linli@pgbouncer:")
+        assert env["DATABASE_TRANSACTION_POOLING"] == "true"
+        assert services[name]["depends_on"]["pgbouncer"]["condition"] == "service_healthy"
+    assert environment(services["pgbouncer"])["POOL_MODE"] == "transaction"
+    assert environment(services["web-city"])["NUM_PROXIES"] == "1"
+    assert command(services["web-city"])[:2] == ["gunicorn", "config.wsgi:application"]
+    # The proxy sends everything to the web containers.
+    proxy_config = services["proxy"]["volumes"][0].split(":")[0]
+    assert "server web-city:8000" in (ROOT / proxy_config).read_text(encoding="utf-8")
+
+
+def test_transaction_pooling_turns_off_server_side_cursors(monkeypatch):
+    import importlib
+
+    import config.settings.base as base
+
+    monkeypatch.setenv("DATABASE_TRANSACTION_POOLING", "true")
+    monkeypatch.setenv("DATABASE_URL", "postgres://u@h:6432/linli")
+    monkeypatch.setenv("DATABASE_REPLICA_URL", "postgres://u@replica:5432/linli")
+    pooled = importlib.reload(base)
+    try:
+        assert pooled.DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] is True
+        assert pooled.DATABASES["replica"]["HOST"] == "replica"
+        assert pooled.DATABASE_ROUTERS == ["core.db_router.ReplicaRouter"]
+    finally:
+        monkeypatch.undo()
+        importlib.reload(base)

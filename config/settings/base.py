@@ -93,6 +93,21 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
+# Behind PgBouncer in transaction mode (DATABASE_TRANSACTION_POOLING=true) consecutive
+# transactions may run on different server connections: no server-side cursors (they live in a
+# session). Row locks, conditional updates and on_commit work as they do directly.
+if env.bool("DATABASE_TRANSACTION_POOLING", default=False):
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+
+# An optional streaming replica: the public reads that may lag by a moment (availability, lists
+# of centers, spaces, programs and sessions) go there; writes, and every read of a member's own
+# data, stay on the primary (core.db_router).
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"].get("CONN_MAX_AGE", 0)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["core.db_router.ReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "members.User"
 

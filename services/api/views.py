@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core import idempotency
+from core.db_router import reads_replica
 from core.serializers import ErrorSerializer
 from services import selectors
 from services.api.filters import ProgramFilter, RegistrationFilter, SessionFilter
@@ -68,6 +69,10 @@ class ProgramViewSet(ListOnlyFilterMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> QuerySet[Program]:
         return selectors.active_programs()
 
+    @reads_replica
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
     @extend_schema(
         request=HomeVisitCreateSerializer,
         responses={201: HomeVisitSerializer, **ERRORS, **IDEMPOTENCY_ERRORS},
@@ -115,6 +120,10 @@ class SessionViewSet(ListOnlyFilterMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> QuerySet[Session]:
         return selectors.listed_sessions()
+
+    @reads_replica
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
 
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "now": timezone.now()}
