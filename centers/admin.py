@@ -1,11 +1,17 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from centers.admin_scope import CenterScopedAdmin, CenterScopedInline
 from centers.forms import OpeningRuleForm
 from centers.models import Center, OpeningException, OpeningRule, Space, StaffAssignment
+from centers.services import staff_assignment_save
 
 
 class OpeningRuleInline(CenterScopedInline, admin.TabularInline):
@@ -14,8 +20,40 @@ class OpeningRuleInline(CenterScopedInline, admin.TabularInline):
     extra = 0
 
 
+class ExceptionFormSet(BaseInlineFormSet):
+    """Dated hours that would strand bookings or sessions are refused here, with the way to
+    the page that lists them and cancels them with a reason members are told."""
+
+    def clean(self) -> None:
+        super().clean()
+        # The schedule tools build on every app; imported here so centers stays below them.
+        from workspace.services.closures import stranded_by
+
+        for form in self.forms:
+            if not form.has_changed() or self._should_delete_form(form) or form.errors:
+                continue
+            stranded = stranded_by(form.instance)
+            if stranded:
+                center = (
+                    form.instance.space.center if form.instance.space_id else form.instance.center
+                )
+                url = f"{reverse('admin:closure')}?center={center.pk}"
+                raise ValidationError(
+                    format_html(
+                        gettext(
+                            "{n} bookings or sessions fall in the hours this closes. "
+                            '<a href="{url}">Close or change hours on dates</a> lists them and '
+                            "cancels them with a reason members are told."
+                        ),
+                        n=len(stranded.bookings) + len(stranded.sessions),
+                        url=url,
+                    )
+                )
+
+
 class OpeningExceptionInline(CenterScopedInline, admin.TabularInline):
     model = OpeningException
+    formset = ExceptionFormSet
     fields = ["start_date", "end_date", "opens", "closes", "note"]
     extra = 0
 
@@ -142,6 +180,9 @@ class StaffAssignmentAdmin(admin.ModelAdmin):
     list_select_related = ["user", "center"]
     search_fields = ["user__username", "center__name"]
     autocomplete_fields = ["user", "center"]
+
+    def save_model(self, request: HttpRequest, obj: StaffAssignment, form, change: bool) -> None:
+        staff_assignment_save(assignment=obj)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return request.user.is_superuser

@@ -385,7 +385,7 @@ class StaffAssignment(models.Model):
         related_name="staff_assignments",
     )
     role = models.CharField(_("role"), max_length=16, choices=Role, default=Role.VIEWER)
-    created = models.DateTimeField(auto_now_add=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("staff assignment")

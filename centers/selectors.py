@@ -54,12 +54,19 @@ def _load(
     return rules, exceptions
 
 
-def space_hours(spaces: Sequence[Space], start: date, end: date) -> dict[int, list[DayHours]]:
+def space_hours(
+    spaces: Sequence[Space],
+    start: date,
+    end: date,
+    *,
+    proposed: OpeningException | None = None,
+) -> dict[int, list[DayHours]]:
     """Opening hours of each space from ``start`` to ``end`` (inclusive, in its center's zone).
 
     Two queries however many spaces are asked for; ``space.center`` must be loaded already
     (``select_related("center")``). A space's own weekly rules replace its center's; its own
-    exceptions win over the center's (a holiday closing the building).
+    exceptions win over the center's (a holiday closing the building). ``proposed`` is a dated
+    exception not saved yet (or a changed one): the hours as they would be with it.
     """
     if not spaces:
         return {}
@@ -69,6 +76,11 @@ def space_hours(spaces: Sequence[Space], start: date, end: date) -> dict[int, li
         start=start,
         end=end,
     )
+    if proposed is not None:
+        key = ("space", proposed.space_id) if proposed.space_id else ("center", proposed.center_id)
+        exceptions[key] = [e for e in exceptions[key] if e.pk is None or e.pk != proposed.pk]
+        if proposed.start_date <= end and proposed.end_date >= start:
+            exceptions[key].append(proposed)
     return {
         space.id: days_for(
             start=start,

@@ -69,7 +69,10 @@ class User(AbstractUser):
         ]
 
     def __str__(self) -> str:
-        return self.display_name or self.username
+        # Staff screens name a member the way the front desk knows them: by name, with enough
+        # of the phone to tell two 王阿姨 apart (never the whole number, never the ID number).
+        name = self.display_name or self.get_full_name() or self.username
+        return f"{name} ({self.phone_masked})" if self.phone else name
 
     @property
     def is_verified(self) -> bool:
@@ -156,7 +159,7 @@ class Team(models.Model):
 class TeamMembership(models.Model):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
     member = models.ForeignKey(User, on_delete=models.CASCADE, related_name="team_memberships")
-    joined = models.DateTimeField(auto_now_add=True)
+    joined = models.DateTimeField(_("joined"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("team membership")
@@ -274,9 +277,14 @@ class PointsEntry(models.Model):
         verbose_name=_("by"),
     )
     cause_type = models.ForeignKey(
-        ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        ContentType,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("cause type"),
     )
-    cause_id = models.PositiveBigIntegerField(null=True, blank=True)
+    cause_id = models.PositiveBigIntegerField(_("cause number"), null=True, blank=True)
     cause = GenericForeignKey("cause_type", "cause_id")
     created = models.DateTimeField(_("time"), auto_now_add=True)
 
@@ -321,17 +329,27 @@ class VolunteerRecord(models.Model):
     description = models.CharField(_("what was done"), max_length=200)
     status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.PENDING)
     reviewed_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("reviewed by"),
     )
-    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     # What the hours were for, when staff confirmed them there (a volunteer shift): one record
     # each, so the hours, and the points, are counted once.
     cause_type = models.ForeignKey(
-        ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        ContentType,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("cause type"),
     )
-    cause_id = models.PositiveBigIntegerField(null=True, blank=True)
+    cause_id = models.PositiveBigIntegerField(_("cause number"), null=True, blank=True)
     cause = GenericForeignKey("cause_type", "cause_id")
-    created = models.DateTimeField(auto_now_add=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("volunteer record")

@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 from notifications import registry
 from notifications.models import Message, WeChatConsent
 from notifications.services import message_resend
+from notifications.texts import kind_label, render
 
 # The staff roles' names for seeing messages and for resending them (centers.permissions).
 VIEW = "view"
@@ -48,7 +49,7 @@ class KindFilter(admin.SimpleListFilter):
     parameter_name = "kind"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [(kind, kind) for kind in registry.KINDS]
+        return [(kind, kind_label(kind)) for kind in registry.KINDS]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         kind = self.value()
@@ -64,23 +65,21 @@ class MessageAdmin(admin.ModelAdmin):
     list_display = [
         "created",
         "recipient",
-        "kind",
+        "kind_display",
         "channel",
         "status",
-        "attempts",
-        "due_at",
-        "sent_at",
+        "text",
         "last_error",
     ]
     list_filter = ["status", "channel", KindFilter]
     list_select_related = ["recipient"]
-    search_fields = ["recipient__username"]
+    search_fields = ["recipient__username", "recipient__display_name", "recipient__phone"]
     fields = [
         "recipient",
-        "kind",
+        "kind_display",
         "channel",
         "about_label",
-        "context",
+        "full_text",
         "status",
         "attempts",
         "due_at",
@@ -93,11 +92,34 @@ class MessageAdmin(admin.ModelAdmin):
     actions = ["resend"]
     date_hierarchy = "created"
 
+    list_per_page = 50
+
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        queryset = super().get_queryset(request)
+        # Each row shows its text, rendered from the object it is about.
+        queryset = super().get_queryset(request).prefetch_related("about")
         if request.user.is_superuser:
             return queryset
         return queryset.filter(about_centers(center_ids(request)))
+
+    @admin.display(description=_("kind"), ordering="kind")
+    def kind_display(self, message: Message) -> str:
+        return kind_label(message.kind)
+
+    def _rendered(self, message: Message):
+        # What the member reads (or read), in their language, from the message's own context.
+        return render(
+            message.kind, message.about, message.context, message.recipient.language or ""
+        )
+
+    @admin.display(description=_("text"))
+    def text(self, message: Message) -> str:
+        body = self._rendered(message).body
+        return body if len(body) <= 60 else f"{body[:59]}…"
+
+    @admin.display(description=_("text"))
+    def full_text(self, message: Message) -> str:
+        rendered = self._rendered(message)
+        return f"{rendered.subject} {rendered.body}"
 
     @admin.display(description=_("about"))
     def about_label(self, message: Message) -> str:

@@ -40,14 +40,14 @@ class Message(models.Model):
     )
     object_id = models.PositiveBigIntegerField(null=True, blank=True)
     about = GenericForeignKey("content_type", "object_id")
-    context = models.JSONField(default=dict, blank=True)
+    context = models.JSONField(_("details"), default=dict, blank=True)
     due_at = models.DateTimeField(_("due"))
     status = models.CharField(
         _("status"), max_length=16, choices=Status, default=Status.PENDING, db_index=True
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(_("sending since"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -69,7 +69,9 @@ class Message(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} → {self.recipient_id} ({self.channel}, {self.status})"
+        from notifications.texts import kind_label
+
+        return f"{kind_label(self.kind)} → {self.recipient} ({self.get_channel_display()})"
 
 
 class WeChatConsent(models.Model):

@@ -19,6 +19,14 @@ from notifications.registry import about_of, kind_of
 COMMON_FIELDS = ("reason", "note", "code", "position")
 
 
+def kind_label(kind: str) -> str:
+    """What staff call a kind of message: its subject line, in the active language."""
+    try:
+        return _(kind_of(kind).text.subject)
+    except ValueError:
+        return kind
+
+
 @dataclass
 class Rendered:
     subject: str

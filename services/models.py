@@ -273,7 +273,7 @@ class Registration(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.member} → {self.session} ({self.status})"
+        return f"{self.member} → {self.session} ({self.get_status_display()})"
 
     def is_upcoming(self, now) -> bool:
         """Has a seat and the session has not started: a reminder still makes sense."""

@@ -1,21 +1,58 @@
 """Blocking a space: once or weekly. Bookings in the way are listed first; staff cancel them in
 the same step only after seeing exactly which ones."""
 
+from datetime import datetime
 from typing import Any
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from bookings.admin.common import ServiceAddMixin, SpaceBoundAdmin, SpaceListFilter
 from bookings.admin.forms import BlackoutForm
+from bookings.conflicts import InTheWay
 from bookings.errors import BlackoutConflict
 from bookings.models import Blackout
 from bookings.services.blackouts import blackout_create, blackout_delete
 from centers.permissions import Action
+
+
+def week_key(item: InTheWay) -> str:
+    return item.start.isoformat()
+
+
+def same(request: HttpRequest, name: str, shown: list) -> bool:
+    return set(request.POST.getlist(name)) == {str(value) for value in shown}
+
+
+def local_day(moment: datetime) -> str:
+    return f"{timezone.localtime(moment):%Y-%m-%d}"
+
+
+def held_by(conflict: BlackoutConflict) -> str:
+    """The sessions and blackouts in the way, by name."""
+    names = [str(session) for session in conflict.sessions]
+    names += [_("blackout: %(blackout)s") % {"blackout": b} for b in conflict.blackouts]
+    return "; ".join(names)
+
+
+def taken_message(conflict: BlackoutConflict) -> str:
+    return _("This time is already held by: %(what)s. Move or cancel that first.") % {
+        "what": held_by(conflict)
+    }
+
+
+def conflict_summary(conflict: BlackoutConflict) -> str:
+    said = []
+    if conflict.bookings:
+        said.append(str(conflict.detail))
+    if conflict.taken:
+        said.append(_("Some weeks are already held by: %(what)s.") % {"what": held_by(conflict)})
+    return " ".join(said)
 
 
 @admin.register(Blackout)
@@ -36,15 +73,13 @@ class BlackoutAdmin(ServiceAddMixin, SpaceBoundAdmin):
         return {"spaces": self.spaces(request, Action.MANAGE_BOOKINGS)}
 
     def get_add_fieldsets(self, request: HttpRequest, extra: dict[str, Any]) -> list:
-        if not extra.get("conflicts"):
-            return self.add_fieldsets
-        return [
-            *self.add_fieldsets,
-            (
-                gettext_lazy("Bookings in the way"),
-                {"fields": ["cancel_conflicting", "cancel_reason"]},
-            ),
-        ]
+        fieldsets = list(self.add_fieldsets)
+        if extra.get("conflicts"):
+            fields = ["cancel_conflicting", "cancel_reason"]
+            fieldsets.append((gettext_lazy("Bookings in the way"), {"fields": fields}))
+        if extra.get("taken") and not extra.get("nothing_left"):
+            fieldsets.append((gettext_lazy("Weeks already taken"), {"fields": ["skip_taken"]}))
+        return fieldsets
 
     def perform_add(self, request: HttpRequest, form: BlackoutForm) -> HttpResponse | dict:
         data = form.cleaned_data
@@ -59,28 +94,48 @@ class BlackoutAdmin(ServiceAddMixin, SpaceBoundAdmin):
         try:
             blackout, cancelled = blackout_create(**block)
         except BlackoutConflict as conflict:
-            if conflict.blocked_by_blackout or not conflict.bookings:
-                form.add_error(None, _("Another blackout already blocks part of this time."))
-                return {}
-            shown = {str(b.pk) for b in conflict.bookings}
-            seen = set(request.POST.getlist("seen_conflict"))
-            if not data["cancel_conflicting"] or seen != shown:
-                # Cancel only the bookings staff were shown: if others appeared (or the time
-                # changed) since, show the list again.
-                form.add_error(
-                    None,
-                    _("The bookings in the way have changed; check the list again.")
-                    if data["cancel_conflicting"]
-                    else conflict.detail,
-                )
-                return {"conflicts": conflict.bookings}
+            shown = {"conflicts": conflict.bookings, "taken": conflict.taken}
+            if conflict.nothing_left:
+                form.add_error(None, taken_message(conflict))
+                return shown | {"nothing_left": True}
+            # Go ahead only with what staff were shown: if more appeared (or the time changed)
+            # since, show the lists again.
+            saw = same(request, "seen_conflict", [b.pk for b in conflict.bookings]) and same(
+                request, "seen_taken", [week_key(item) for item in conflict.taken]
+            )
+            agreed = (not conflict.bookings or data["cancel_conflicting"]) and (
+                not conflict.taken or data["skip_taken"]
+            )
+            if not (saw and agreed):
+                if (data["cancel_conflicting"] or data["skip_taken"]) and not saw:
+                    form.add_error(None, _("What is in the way has changed; check again."))
+                else:
+                    form.add_error(None, conflict_summary(conflict))
+                return shown
             blackout, cancelled = blackout_create(
-                **block, cancel_conflicting=True, cancel_reason=data["cancel_reason"]
+                **block,
+                cancel_conflicting=bool(conflict.bookings),
+                cancel_reason=data["cancel_reason"],
+                skip_taken=bool(conflict.taken),
             )
         self.log_addition(request, blackout, [{"added": {}}])
         self.message_user(
             request, _("Blackout created: %(blackout)s") % {"blackout": blackout}, messages.SUCCESS
         )
+        if blackout.skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(n)d week was left out (already taken): %(dates)s",
+                    "%(n)d weeks were left out (already taken): %(dates)s",
+                    len(blackout.skipped),
+                )
+                % {
+                    "n": len(blackout.skipped),
+                    "dates": ", ".join(local_day(s) for s, _e in blackout.skipped),
+                },
+                messages.WARNING,
+            )
         if cancelled:
             self.message_user(
                 request,

@@ -53,6 +53,11 @@ class BlackoutForm(SpaceChoiceForm):
         required=False,
         help_text=_("Leave empty to give the blackout's reason."),
     )
+    skip_taken = forms.BooleanField(
+        label=_("Leave out the weeks already taken"),
+        required=False,
+        help_text=_("The space is held then anyway, by the session or blackout listed."),
+    )
 
 
 class SeriesForm(SpaceChoiceForm):

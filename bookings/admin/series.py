@@ -21,13 +21,18 @@ from bookings.admin.common import (
     redirect_back,
 )
 from bookings.admin.forms import SeriesForm
+from bookings.errors import SeriesEmpty
 from bookings.models import Booking, BookingSeries
-from bookings.services.series import booking_series_cancel, booking_series_create
+from bookings.services.series import SeriesResult, booking_series_cancel, booking_series_create
 from centers import weekdays
 from centers.admin_scope import CenterScopedInline, center_ids
 from centers.permissions import Action, staff_can
 from core.errors import LinliError
 from members.models import Team
+
+
+def skipped_dates(skipped: list) -> str:
+    return "; ".join(f"{day:%Y-%m-%d} {error_message(code)}" for day, code in skipped)
 
 
 class SeriesBookingInline(ReadOnlyInline, CenterScopedInline, admin.TabularInline):
@@ -140,20 +145,13 @@ class BookingSeriesAdmin(ServiceAddMixin, SpaceBoundAdmin):
         spaces = self.spaces(request, Action.MANAGE_BOOKINGS).filter(bookable=True, is_active=True)
         return {"spaces": spaces, "teams": teams}
 
-    def perform_add(self, request: HttpRequest, form: SeriesForm) -> HttpResponse:
+    def perform_add(self, request: HttpRequest, form: SeriesForm) -> HttpResponse | dict:
         data = form.cleaned_data
-        result = booking_series_create(
-            space=data["space"],
-            member=data["member"],
-            by=request.user,
-            weekday_list=weekdays.from_mask(data["weekdays"]),
-            start_time=data["start_time"],
-            end_time=data["end_time"],
-            first_date=data["first_date"],
-            last_date=data["last_date"],
-            purpose=data["purpose"],
-            team=data["team"],
-        )
+        try:
+            result = self._create(request, data)
+        except SeriesEmpty as empty:
+            form.add_error(None, f"{empty.detail} {skipped_dates(empty.skipped)}")
+            return {}
         self.log_addition(request, result.series, [{"added": {}}])
         created = len(result.created)
         self.message_user(
@@ -167,9 +165,7 @@ class BookingSeriesAdmin(ServiceAddMixin, SpaceBoundAdmin):
             messages.SUCCESS,
         )
         if result.skipped:
-            skipped = "; ".join(
-                f"{day:%Y-%m-%d} {error_message(code)}" for day, code in result.skipped
-            )
+            skipped = skipped_dates(result.skipped)
             self.message_user(
                 request,
                 ngettext(
@@ -182,6 +178,20 @@ class BookingSeriesAdmin(ServiceAddMixin, SpaceBoundAdmin):
             )
         return HttpResponseRedirect(
             reverse("admin:bookings_bookingseries_change", args=[result.series.pk])
+        )
+
+    def _create(self, request: HttpRequest, data: dict[str, Any]) -> SeriesResult:
+        return booking_series_create(
+            space=data["space"],
+            member=data["member"],
+            by=request.user,
+            weekday_list=weekdays.from_mask(data["weekdays"]),
+            start_time=data["start_time"],
+            end_time=data["end_time"],
+            first_date=data["first_date"],
+            last_date=data["last_date"],
+            purpose=data["purpose"],
+            team=data["team"],
         )
 
     @admin.action(description=gettext_lazy("Cancel the series…"), permissions=["manage_bookings"])

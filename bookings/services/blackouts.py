@@ -1,10 +1,10 @@
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from bookings import errors
+from bookings.conflicts import bookings_of, in_the_way
 from bookings.models import Blackout, Booking, SpaceHold
 from bookings.services import holds
 from bookings.services.lifecycle import booking_cancel
@@ -33,17 +33,6 @@ def blackout_occurrences(start: datetime, end: datetime, until: date | None, tz)
         week += 1
 
 
-def blackout_conflicts(space: Space, occurrences: list) -> list[Booking]:
-    """Bookings that hold time in any of the occurrences (buffers included), in one query."""
-    overlaps = Q()
-    for s, e in occurrences:
-        overlaps |= Q(start__lt=e, end__gt=s)
-    booking_ids = SpaceHold.objects.filter(overlaps, space=space, booking__isnull=False).values(
-        "booking_id"
-    )
-    return list(Booking.objects.filter(pk__in=booking_ids).select_related("member"))
-
-
 def blackout_create(
     *,
     space: Space,
@@ -54,9 +43,14 @@ def blackout_create(
     repeat_weekly_until: date | None = None,
     cancel_conflicting: bool = False,
     cancel_reason: str = "",
+    skip_taken: bool = False,
 ) -> tuple[Blackout, list[Booking]]:
-    """Block every unit of ``space``. Bookings in the way make it fail with their list
-    (BlackoutConflict), unless staff chose to cancel them with a reason in the same step."""
+    """Block every unit of ``space``, once or weekly. Anything in the way makes it fail with the
+    list of it (BlackoutConflict) so staff see it first: bookings are cancelled in the same
+    step if staff chose so (with a reason members are told); weeks a program session or
+    another blackout already holds are left out if staff chose so (``skip_taken``: the space
+    is blocked then anyway). A block whose every week is taken cannot be made.
+    ``blackout.skipped`` lists the (start, end) of the weeks left out."""
     if not staff_can(by, Action.MANAGE_BOOKINGS, space.center_id):
         raise NotFound()
     if end <= start:
@@ -73,11 +67,14 @@ def blackout_create(
 
     with transaction.atomic():
         space = holds.lock_space(space)
-        conflicts = blackout_conflicts(space, occurrences)
-        if conflicts and not cancel_conflicting:
-            raise errors.BlackoutConflict(conflicts)
+        found = in_the_way(space, occurrences)
+        taken = [item for item in found if item.taken]
+        kept = [item for item in found if not item.taken]
+        bookings = bookings_of(kept)
+        if (bookings and not cancel_conflicting) or (taken and not skip_taken) or not kept:
+            raise errors.BlackoutConflict(bookings, taken=taken, nothing_left=not kept)
         cancelled = [
-            booking_cancel(booking=b, by=by, reason=cancel_reason or reason) for b in conflicts
+            booking_cancel(booking=b, by=by, reason=cancel_reason or reason) for b in bookings
         ]
         blackout = Blackout.objects.create(
             space=space,
@@ -87,10 +84,10 @@ def blackout_create(
             reason=reason,
             created_by=by,
         )
-        for s, e in occurrences:
-            if len(holds.free_units(space, s, e)) < space.units:
-                raise errors.BlackoutConflict([], blocked_by_blackout=True)
-            holds.take_many(space, [(s, e)], blackout=blackout)
+        # The lock keeps others out of the weeks kept; the exclusion constraint has the last
+        # word on PostgreSQL anyway.
+        holds.take_many(space, [(item.start, item.end) for item in kept], blackout=blackout)
+    blackout.skipped = [(item.start, item.end) for item in taken]
     return blackout, cancelled
 
 

@@ -14,8 +14,9 @@ from bookings.messages import BookingMessage
 from bookings.models import Booking, SpaceHold
 from bookings.services import holds
 from bookings.services.events import record_event
-from centers.permissions import Action, staff_can
+from centers.permissions import Action, centers_where, staff_can
 from core.errors import Invalid, NotFound
+from core.localtime import clock
 from members.models import User
 from notifications.notify import notify
 
@@ -135,9 +136,7 @@ def booking_check_in(
         expected = booking.check_in_code
     if not expected or code.strip() != expected:
         raise errors.WrongCode()
-    opens = booking.start - timedelta(minutes=space.check_in_opens_minutes)
-    if booking.status != Status.CONFIRMED or not opens <= now < booking.end:
-        raise errors.CheckInNotOpen()
+    _ensure_check_in_open(booking, now)
     with transaction.atomic():
         return transition(
             booking,
@@ -150,20 +149,39 @@ def booking_check_in(
         )
 
 
+def _ensure_check_in_open(booking: Booking, now: datetime) -> None:
+    """Check-in runs from ``check_in_opens_minutes`` before the start until the end; each other
+    case says what it is (checked in already, cancelled, too early, over)."""
+    tz = booking.space.center.tz
+    if booking.checked_in_at is not None:
+        raise errors.AlreadyCheckedIn(clock(booking.checked_in_at, tz, now))
+    if booking.status in (Status.CANCELLED, Status.REJECTED):
+        raise errors.CodeCancelled()
+    if booking.status == Status.PENDING:
+        raise errors.CheckInNotOpen()
+    if booking.status != Status.CONFIRMED or now >= booking.end:
+        raise errors.CheckInClosed()
+    opens = booking.start - timedelta(minutes=booking.space.check_in_opens_minutes)
+    if now < opens:
+        raise errors.CheckInNotYet(clock(opens, tz, now))
+
+
 def booking_check_in_by_code(*, by: User, code: str, now: datetime | None = None) -> Booking:
     """Staff scan or type a member's code without picking the booking first: the booking is
-    found among those of centers where ``by`` may check people in."""
-    from centers.permissions import centers_where
-
+    found among those of centers where ``by`` may check people in. A code shown again, or the
+    code of a cancelled booking, says so (it is not a wrong code)."""
     now = now or timezone.now()
     code = code.strip()
-    bookings = Booking.objects.select_related("space__center").filter(
-        check_in_code=code, status=Status.CONFIRMED, end__gt=now
-    )
+    if not code:
+        raise errors.WrongCode()
+    bookings = Booking.objects.select_related("space__center").filter(check_in_code=code)
     allowed = centers_where(by, Action.CHECK_IN)
     if allowed is not None:
         bookings = bookings.filter(space__center_id__in=allowed)
-    booking = bookings.order_by("start").first()
-    if booking is None or not code:
+    # Codes are random, so one code may (rarely) belong to an old booking too: the one still to
+    # come or under way is meant, else the latest.
+    booking = bookings.filter(status=Status.CONFIRMED, end__gt=now).order_by("start").first()
+    booking = booking or bookings.order_by("-start").first()
+    if booking is None:
         raise errors.WrongCode()
     return booking_check_in(booking=booking, by=by, code=code, now=now)

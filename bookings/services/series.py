@@ -55,6 +55,39 @@ def booking_series_create(
             _("The last date must be after the first, within a year."),
             fields={"last_date": [_("Within a year of the first date.")]},
         )
+    with transaction.atomic():
+        result = _book_each_date(
+            space=space,
+            member=member,
+            by=by,
+            weekday_list=weekday_list,
+            start_time=start_time,
+            end_time=end_time,
+            first_date=first_date,
+            last_date=last_date,
+            purpose=purpose,
+            team=team,
+        )
+        if not result.created:
+            # A series with no booking would list as made while holding nothing: refuse it,
+            # saying why its dates failed (the rollback keeps nothing of it).
+            raise errors.SeriesEmpty(result.skipped)
+    return result
+
+
+def _book_each_date(
+    *,
+    space: Space,
+    member: User,
+    by: User,
+    weekday_list: list[int],
+    start_time: time,
+    end_time: time,
+    first_date: date,
+    last_date: date,
+    purpose: str,
+    team: Team | None,
+) -> SeriesResult:
     series = BookingSeries.objects.create(
         space=space,
         member=member,

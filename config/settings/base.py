@@ -17,7 +17,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with the staff workspace's pages on its site.
+    "workspace.apps.LinliAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "services",
     "notifications",
     "community",
+    "workspace",
 ]
 
 MIDDLEWARE = [

@@ -3,12 +3,25 @@ from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from members.admin.forms import MemberChangeForm, MemberCreationForm
 from members.models import User
 
 
 @admin.register(User)
 class MemberAdmin(UserAdmin):
     """All accounts. Superusers only: members are not owned by one center."""
+
+    form = MemberChangeForm
+    add_form = MemberCreationForm
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["username", "phone", "usable_password", "password1", "password2"],
+            },
+        )
+    ]
 
     list_display = [
         "username",

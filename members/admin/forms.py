@@ -3,6 +3,7 @@
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -54,6 +55,28 @@ class MemberField(forms.Field):
             return True
         initial_pk = initial.pk if isinstance(initial, User) else initial
         return (member.pk if member else None) != (initial_pk or None)
+
+
+class PhoneFormMixin:
+    """Staff type a phone number as the resident says it; it is stored in E.164, the one form
+    every lookup by phone (login, SMS codes, the front desk) searches for."""
+
+    cleaned_data: dict[str, Any]
+
+    def clean_phone(self) -> str | None:
+        value = (self.cleaned_data.get("phone") or "").strip()
+        return normalize_mainland_mobile(value) if value else None
+
+
+class MemberChangeForm(PhoneFormMixin, UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+
+
+class MemberCreationForm(PhoneFormMixin, AdminUserCreationForm):
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ["username", "phone"]
 
 
 class PointsAdjustmentForm(forms.Form):

@@ -19,6 +19,7 @@ from bookings.admin.common import ReadOnlyInline, ServiceAddMixin, ask_reason, r
 from centers.admin_scope import CenterScopedAdmin, CenterScopedInline
 from centers.permissions import Action, staff_can
 from core.errors import LinliError
+from core.localtime import span
 from services import errors
 from services.admin.common import (
     ProgramListFilter,
@@ -67,15 +68,9 @@ class SessionAdmin(SessionPagesMixin, ServiceAddMixin, CenterScopedAdmin):
     change_list_template = "admin/services/session/change_list.html"
     # The blackout's add page lists bookings in the way the same way.
     add_form_template = "admin/bookings/blackout/add_form.html"
-    list_display = [
-        "start",
-        "end_time",
-        "program",
-        "place",
-        "seats",
-        "waitlisted",
-        "status",
-    ]
+    # Few, short columns: the whole row fits a 1024px tablet next to the filters.
+    list_display = ["when", "program", "place", "seats", "waitlisted", "status"]
+    list_display_links = ["when"]
     list_filter = [WhenFilter, ProgramListFilter, "status"]
     list_select_related = ["program__center", "space"]
     date_hierarchy = "start"
@@ -134,9 +129,9 @@ class SessionAdmin(SessionPagesMixin, ServiceAddMixin, CenterScopedAdmin):
             )
         return fieldsets
 
-    @admin.display(description=gettext_lazy("until"), ordering="end")
-    def end_time(self, session: Session) -> str:
-        return f"{timezone.localtime(session.end):%H:%M}"
+    @admin.display(description=gettext_lazy("time"), ordering="start")
+    def when(self, session: Session) -> str:
+        return span(session.start, session.end, session.program.center.tz)
 
     @admin.display(description=gettext_lazy("place"))
     def place(self, session: Session) -> Any:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from bookings import errors as booking_errors
 from centers.permissions import Action, centers_where, staff_can
 from core.errors import NotFound
+from core.localtime import clock
 from members.models import PointsEntry, User
 from members.services.no_shows import no_show_record
 from members.services.points import points_earn
@@ -30,12 +31,10 @@ def registration_check_in(
     program = session.program
     if not staff_can(by, Action.CHECK_IN, program.center_id):
         raise NotFound()
-    if not session.start - CHECK_IN_OPENS <= now < session.end:
-        raise booking_errors.CheckInNotOpen()
+    _ensure_check_in_open(registration, now)
     with transaction.atomic():
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
-        if registration.status != Status.CONFIRMED:
-            raise booking_errors.CheckInNotOpen()
+        _ensure_check_in_open(registration, now)
         set_status(registration, Status.CHECKED_IN, action="check_in", actor=by, checked_in_at=now)
         if registration.role_id:
             shift_confirm(registration, by)
@@ -51,16 +50,45 @@ def registration_check_in(
     return registration
 
 
+def _ensure_check_in_open(registration: Registration, now: datetime) -> None:
+    """Seated members check in from half an hour before the start until the end; each other
+    case says what it is (checked in already, cancelled, too early, over)."""
+    session = registration.session
+    tz = session.program.center.tz
+    if registration.checked_in_at is not None:
+        raise booking_errors.AlreadyCheckedIn(clock(registration.checked_in_at, tz, now))
+    if registration.status in (Status.CANCELLED, Status.EXPIRED) or (
+        session.status == Session.Status.CANCELLED
+    ):
+        raise booking_errors.CodeCancelled()
+    if registration.status == Status.NO_SHOW or now >= session.end:
+        raise booking_errors.CheckInClosed()
+    if registration.status != Status.CONFIRMED:
+        raise booking_errors.CheckInNotOpen()  # on the waitlist, offered, in the draw
+    if now < session.start - CHECK_IN_OPENS:
+        raise booking_errors.CheckInNotYet(clock(session.start - CHECK_IN_OPENS, tz, now))
+
+
 def registration_check_in_by_code(*, by: User, code: str, now: datetime | None = None):
+    """Staff scan or type a member's code: the registration is found among the sessions of
+    centers where ``by`` may check people in; a code shown again says so."""
     now = now or timezone.now()
+    code = code.strip()
+    if not code:
+        raise booking_errors.WrongCode()
     registrations = Registration.objects.select_related("session__program__center").filter(
-        check_in_code=code.strip(), status=Status.CONFIRMED, session__end__gt=now
+        check_in_code=code
     )
     allowed = centers_where(by, Action.CHECK_IN)
     if allowed is not None:
         registrations = registrations.filter(session__program__center_id__in=allowed)
-    registration = registrations.order_by("session__start").first()
-    if registration is None or not code.strip():
+    # The registration still to come or under way is meant, else the latest with this code.
+    registration = (
+        registrations.filter(status=Status.CONFIRMED, session__end__gt=now)
+        .order_by("session__start")
+        .first()
+    ) or registrations.order_by("-session__start").first()
+    if registration is None:
         raise booking_errors.WrongCode()
     return registration_check_in(registration=registration, by=by, now=now)
 

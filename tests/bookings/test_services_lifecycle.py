@@ -4,6 +4,7 @@ audited with who, from, to and why, and frees the unit when the booking stops ho
 import logging
 
 import pytest
+from django.utils import translation
 
 from bookings import errors
 from bookings.models import Booking, SpaceHold
@@ -350,20 +351,43 @@ class TestCheckInByCode:
             booking_check_in_by_code(by=outsider, code=booking.check_in_code, now=at(11, 50))
         assert status(booking) == Status.CONFIRMED
 
-    def test_unknown_blank_and_finished_codes(self, clock, booking, staff) -> None:
+    def test_unknown_and_blank_codes_are_wrong(self, clock, booking, staff) -> None:
         clock.move_to(at(11, 50))
         another = f"{(int(booking.check_in_code) + 1) % 10**8:08d}"
         for code in ("", "  ", another):
             with pytest.raises(errors.WrongCode):
                 booking_check_in_by_code(by=staff, code=code, now=at(11, 50))
 
+    def test_a_finished_bookings_code_says_it_is_over(self, clock, booking, staff) -> None:
         clock.move_to(at(13))
-        with pytest.raises(errors.WrongCode):
+        with pytest.raises(errors.CheckInClosed):
             booking_check_in_by_code(by=staff, code=booking.check_in_code, now=at(13))
 
-    def test_too_early_is_not_open(self, booking, staff) -> None:
-        with pytest.raises(errors.CheckInNotOpen):
+    def test_too_early_says_from_when(self, booking, staff) -> None:
+        # The space opens check-in 15 minutes before the 12:00 start.
+        with pytest.raises(errors.CheckInNotYet) as caught:
             booking_check_in_by_code(by=staff, code=booking.check_in_code, now=NOW)
+        assert caught.value.code == "check_in_not_open"
+        with translation.override("zh-hans"):
+            assert str(caught.value.detail) == "还不能签到（11:45 起）"
+
+    def test_a_code_used_already_says_when(self, clock, booking, staff) -> None:
+        clock.move_to(at(11, 58))
+        booking_check_in_by_code(by=staff, code=booking.check_in_code, now=at(11, 58))
+
+        with pytest.raises(errors.AlreadyCheckedIn) as caught:
+            booking_check_in_by_code(by=staff, code=booking.check_in_code, now=at(12, 5))
+        with translation.override("zh-hans"):
+            assert str(caught.value.detail) == "已签到 11:58"
+
+    def test_a_cancelled_bookings_code_says_cancelled(self, clock, booking, staff) -> None:
+        booking_cancel(booking=booking, by=staff, reason="场地维修")
+        clock.move_to(at(11, 50))
+
+        with pytest.raises(errors.CodeCancelled) as caught:
+            booking_check_in_by_code(by=staff, code=booking.check_in_code, now=at(11, 50))
+        with translation.override("zh-hans"):
+            assert str(caught.value.detail) == "已取消"
 
     def test_the_earliest_unfinished_booking_with_the_code(self, clock, space, member, staff):
         # Codes are random and may repeat across bookings; the next one due is meant.

@@ -194,7 +194,8 @@ class TestByCode:
         for code, now in ((wrong, START), ("", START), (" ", START)):
             with pytest.raises(booking_errors.WrongCode):
                 registration_check_in_by_code(by=front_desk, code=code, now=now)
-        with pytest.raises(booking_errors.WrongCode):  # the session is over
+        # The session is over: the code is right, and says so.
+        with pytest.raises(booking_errors.CheckInClosed):
             registration_check_in_by_code(by=front_desk, code=registration.check_in_code, now=END)
         assert status(registration) == Status.CONFIRMED
 

@@ -1,0 +1,130 @@
+"""Reads of the front desk: today's arrivals, members found by phone or name, and the free
+start times of a space on a day."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from bookings.models import Booking, SpaceHold
+from centers.hours import merge
+from centers.models import Center, Space
+from centers.selectors import space_hours
+from members.models import User
+from members.phones import normalize_mainland_mobile
+from services.models import Registration
+from workspace.selectors.day_board import free_stretches
+
+FOUND_AT_MOST = 10
+
+
+@dataclass
+class Arrival:
+    start: datetime
+    end: datetime
+    member: User
+    what: str
+    status: str
+    status_label: str
+    checked_in_at: datetime | None
+    url: str
+
+
+def arrivals(center: Center, day: date) -> list[Arrival]:
+    """The day's bookings and program seats at ``center``, by time: who is expected, who came.
+    Two queries."""
+    from django.urls import reverse
+
+    tz = center.tz
+    start = datetime.combine(day, time(0), tzinfo=tz)
+    end = start + timedelta(days=1)
+    found = []
+    for b in (
+        Booking.objects.filter(space__center=center, start__gte=start, start__lt=end)
+        .exclude(status__in=[Booking.Status.CANCELLED, Booking.Status.REJECTED])
+        .select_related("member", "space")
+    ):
+        found.append(
+            Arrival(
+                b.start,
+                b.end,
+                b.member,
+                b.space.name if b.space.units == 1 else f"{b.space.name} #{b.unit}",
+                b.status,
+                b.get_status_display(),
+                b.checked_in_at,
+                reverse("admin:bookings_booking_change", args=[b.pk]),
+            )
+        )
+    for r in Registration.objects.filter(
+        session__program__center=center,
+        session__start__gte=start,
+        session__start__lt=end,
+        status__in=[*Registration.SEATED, Registration.Status.NO_SHOW],
+    ).select_related("member", "session__program"):
+        found.append(
+            Arrival(
+                r.session.start,
+                r.session.end,
+                r.member,
+                r.session.program.title,
+                r.status,
+                r.get_status_display(),
+                r.checked_in_at,
+                reverse("admin:services_session_change", args=[r.session_id]),
+            )
+        )
+    return sorted(found, key=lambda a: (a.start, str(a.member)))
+
+
+def members_find(text: str) -> QuerySet[User]:
+    """Members by phone (any usual way of writing it, or its last four digits) or by name
+    (display name, first or last name, username). Never by ID number."""
+    text = text.strip()
+    members = User.objects.filter(is_active=True, anonymized_at__isnull=True)
+    if not text:
+        return members.none()
+    try:
+        return members.filter(phone=normalize_mainland_mobile(text))[:FOUND_AT_MOST]
+    except ValidationError:
+        pass
+    if text.isdigit():
+        if len(text) < 4:
+            return members.none()
+        return members.filter(phone__endswith=text).order_by("display_name", "pk")[:FOUND_AT_MOST]
+    named = (
+        Q(display_name__icontains=text)
+        | Q(first_name__icontains=text)
+        | Q(last_name__icontains=text)
+        | Q(username__iexact=text)
+    )
+    return members.filter(named).order_by("display_name", "pk")[:FOUND_AT_MOST]
+
+
+def free_starts(space: Space, day: date, now: datetime | None = None) -> list[datetime]:
+    """Start times on the space's slot grid when some unit is free for at least the shortest
+    booking, from now on (staff book walk-ins without the residents' notice period)."""
+    now = now or timezone.now()
+    tz = space.center.tz
+    day_start = datetime.combine(day, time(0), tzinfo=tz)
+    day_end = day_start + timedelta(days=1)
+    if not (space.bookable and space.is_active):
+        return []
+    opening = merge(space_hours([space], day, day)[space.id][0].intervals)
+    held: dict[int, list[tuple[datetime, datetime]]] = {u: [] for u in range(1, space.units + 1)}
+    for unit, s, e in SpaceHold.objects.filter(
+        space=space, start__lt=day_end + timedelta(days=1), end__gt=day_start - timedelta(days=1)
+    ).values_list("unit", "start", "end"):
+        held.setdefault(unit, []).append((s, e))
+    slot = timedelta(minutes=space.slot_minutes)
+    shortest = timedelta(minutes=space.min_minutes)
+    starts: set[datetime] = set()
+    for taken in held.values():
+        for s, e in free_stretches(space, opening, sorted(taken), max(now, day_start)):
+            t = s
+            while t + shortest <= e:
+                starts.add(t)
+                t += slot
+    return sorted(starts)

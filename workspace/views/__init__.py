@@ -1,0 +1,1 @@
+"""The workspace pages, each a view of the admin site (see ``workspace.site``)."""
