@@ -11,12 +11,18 @@ class LinliAdminSite(admin.AdminSite):
     enable_nav_sidebar = False
 
     def get_urls(self) -> list:
-        from workspace.views import day_board, front_desk, schedule
+        from workspace.views import day_board, exports, front_desk, reports, schedule
 
         view = self.admin_view
         pages = [
             path("day/", view(day_board.day_board), name="day_board"),
             path("front-desk/", view(front_desk.front_desk), name="front_desk"),
             path("schedule/closure/", view(schedule.closure), name="closure"),
+            path("reports/", view(reports.report), name="reports"),
+            path(
+                "export/<str:app_label>/<str:model_name>/",
+                view(exports.export_list),
+                name="export_list",
+            ),
         ]
         return pages + super().get_urls()
