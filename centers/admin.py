@@ -10,7 +10,14 @@ from django.utils.translation import gettext_lazy as _
 
 from centers.admin_scope import CenterScopedAdmin, CenterScopedInline
 from centers.forms import OpeningRuleForm
-from centers.models import Center, OpeningException, OpeningRule, Space, StaffAssignment
+from centers.models import (
+    Center,
+    DistrictAssignment,
+    OpeningException,
+    OpeningRule,
+    Space,
+    StaffAssignment,
+)
 from centers.services import staff_assignment_save
 
 
@@ -171,17 +178,10 @@ class SpaceAdmin(CenterScopedAdmin):
         return [f for f in self.list_filter if f != "center"]
 
 
-@admin.register(StaffAssignment)
-class StaffAssignmentAdmin(admin.ModelAdmin):
-    """Who works where. Only superusers assign staff."""
+class SuperuserOnlyAdmin(admin.ModelAdmin):
+    """Who works where is decided above the centers: only superusers see or change it."""
 
-    list_display = ["user", "center", "role", "created"]
-    list_filter = ["role"]
-    list_select_related = ["user", "center"]
-    search_fields = ["user__username", "center__name"]
-    autocomplete_fields = ["user", "center"]
-
-    def save_model(self, request: HttpRequest, obj: StaffAssignment, form, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
         staff_assignment_save(assignment=obj)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
@@ -200,3 +200,25 @@ class StaffAssignmentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return request.user.is_superuser
+
+
+@admin.register(DistrictAssignment)
+class DistrictAssignmentAdmin(SuperuserOnlyAdmin):
+    """District (区) or sub-district (街道) staff: every center there, read-only."""
+
+    list_display = ["user", "district", "subdistrict", "created"]
+    list_filter = ["district"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "user__display_name", "district", "subdistrict"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(StaffAssignment)
+class StaffAssignmentAdmin(SuperuserOnlyAdmin):
+    """Who works where. Only superusers assign staff."""
+
+    list_display = ["user", "center", "role", "created"]
+    list_filter = ["role"]
+    list_select_related = ["user", "center"]
+    search_fields = ["user__username", "center__name"]
+    autocomplete_fields = ["user", "center"]

@@ -396,3 +396,35 @@ class StaffAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.center} ({self.get_role_display()})"
+
+
+class DistrictAssignment(models.Model):
+    """Oversight of a district (区) or one of its sub-districts (街道): read-only access to
+    every center there, their lists, day boards and reports."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff member"),
+        on_delete=models.CASCADE,
+        related_name="district_assignments",
+    )
+    district = models.CharField(_("district"), max_length=50)
+    subdistrict = models.CharField(
+        _("sub-district or town"),
+        max_length=50,
+        blank=True,
+        help_text=_("Leave empty for the whole district."),
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("district oversight")
+        verbose_name_plural = _("district oversight")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "district", "subdistrict"], name="districtassignment_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.district}{self.subdistrict}"

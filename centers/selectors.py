@@ -10,7 +10,14 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from centers.hours import DayHours, days_for, is_open_at
-from centers.models import Center, OpeningException, OpeningRule, Space, StaffAssignment
+from centers.models import (
+    Center,
+    DistrictAssignment,
+    OpeningException,
+    OpeningRule,
+    Space,
+    StaffAssignment,
+)
 
 OPENING_WEEK_DAYS = 7
 
@@ -177,6 +184,19 @@ def staff_roles(user) -> dict[int, str]:
         return cached
     roles: dict[int, str] = {}
     if user.is_authenticated and user.is_active and user.is_staff:
+        # District oversight: every center of the district (or sub-district), read-only. A
+        # role at a center itself (below) wins.
+        overseen = Q(pk__in=[])
+        for district, subdistrict in DistrictAssignment.objects.filter(user=user).values_list(
+            "district", "subdistrict"
+        ):
+            overseen |= Q(
+                district=district, **({"subdistrict": subdistrict} if subdistrict else {})
+            )
+        for center_id in Center.objects.filter(overseen, is_active=True).values_list(
+            "pk", flat=True
+        ):
+            roles[center_id] = StaffAssignment.Role.VIEWER
         direct = dict(
             StaffAssignment.objects.filter(user=user, center__is_active=True).values_list(
                 "center_id", "role"
