@@ -101,3 +101,26 @@ class ClosureForm(forms.Form):
         if start and end and end < start:
             self.add_error("end_date", _("The end date cannot be before the start date."))
         return data
+
+
+class CopyWeekForm(forms.Form):
+    source = forms.DateField(
+        label=_("Copy the week of"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    target = forms.DateField(
+        label=_("to the week of"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class PlanConfirmForm(forms.Form):
+    """The second step of a plan: which bookings in the way to cancel, and why."""
+
+    cancel_conflicting = forms.BooleanField(
+        label=_("Cancel the bookings in the way"), required=False
+    )
+    cancel_reason = forms.CharField(
+        label=_("Reason given to the members"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave empty to say the space is used for a program session."),
+    )

@@ -18,6 +18,7 @@ class LinliAdminSite(admin.AdminSite):
             path("day/", view(day_board.day_board), name="day_board"),
             path("front-desk/", view(front_desk.front_desk), name="front_desk"),
             path("schedule/closure/", view(schedule.closure), name="closure"),
+            path("schedule/copy-week/", view(schedule.copy_week), name="copy_week"),
             path("reports/", view(reports.report), name="reports"),
             path(
                 "export/<str:app_label>/<str:model_name>/",

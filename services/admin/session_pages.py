@@ -2,8 +2,6 @@
 appointments, a session's new time or seats, its printable roster and the check-in desk. Each
 page parses a form and calls one service; the service's errors come back on the form."""
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -34,17 +32,25 @@ from services.admin.forms import (
 )
 from services.models import Program, Registration, Session
 from services.services.attendance import registration_check_in_by_code
-from services.services.sessions import (
-    appointment_block_create,
-    session_series_create,
-    session_update,
-)
+from services.services.sessions import appointment_block_create, session_update
+from workspace.forms import PlanConfirmForm
+from workspace.services.schedule import plan_series, sessions_create_planned
+from workspace.views.schedule import report_outcome
 
 Status = Registration.Status
 
 
 def sessions_of(program: Program) -> str:
     return f"{reverse('admin:services_session_changelist')}?program={program.pk}"
+
+
+def skipped_reason(code: str) -> str:
+    """Why a date of a series was left out, in words."""
+    reasons = {
+        "skipped": _("on the list of dates to skip"),
+        "session_conflict": _("a session or blackout holds the space"),
+    }
+    return reasons.get(code) or error_message(code)
 
 
 class SessionPagesMixin:
@@ -85,10 +91,11 @@ class SessionPagesMixin:
             programs=programs,
             spaces=scheduling_spaces(request, program),
         )
+        plans, confirm_form = None, PlanConfirmForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
-                result = session_series_create(
+                plans = plan_series(
                     program=data["program"],
                     weekday_list=weekdays.from_mask(data["weekdays"]),
                     start_time=data["start_time"],
@@ -98,13 +105,31 @@ class SessionPagesMixin:
                     capacity=data["capacity"],
                     space=data["space"],
                     skip_dates=data["skip_dates"],
-                    by=request.user,
                 )
             except LinliError as error:
                 add_service_error(form, error)
             else:
-                self._report_series(request, result)
-                return HttpResponseRedirect(sessions_of(data["program"]))
+                # Every conflict of every date is shown before anything is saved; the plan is
+                # created once staff confirm what they saw (and nothing changed since).
+                seen = {int(v) for v in request.POST.getlist("seen_booking") if v.isdigit()}
+                shown = {b.pk for p in plans if not p.taken for b in p.bookings}
+                troubled = any(p.skipped or p.taken or p.bookings for p in plans)
+                confirmed = request.POST.get("confirm") == "yes" and confirm_form.is_valid()
+                if (confirmed and seen == shown) or not troubled:
+                    choice = confirm_form.cleaned_data if confirmed else {}
+                    outcome = sessions_create_planned(
+                        plans=plans,
+                        by=request.user,
+                        cancel_bookings=shown if choice.get("cancel_conflicting") else set(),
+                        cancel_reason=choice.get("cancel_reason", ""),
+                    )
+                    for session in outcome.created:
+                        self.log_addition(request, session, [{"added": {}}])
+                    report_outcome(request, outcome)
+                    return HttpResponseRedirect(sessions_of(data["program"]))
+                if request.POST.get("confirm") == "yes":
+                    form.add_error(None, _("What is in the way has changed; check again."))
+                confirm_form = PlanConfirmForm()
         fieldsets = [
             (None, {"fields": ["program", "capacity", "space"]}),
             (
@@ -127,38 +152,13 @@ class SessionPagesMixin:
             form=form,
             fieldsets=fieldsets,
             title=_("Weekly sessions"),
-            button=_("Create the sessions"),
+            button=_("Create the sessions") if plans else _("Show the plan"),
+            extra={"plans": plans, "confirm_form": confirm_form},
             lead=_(
-                "One session on each chosen weekday from the first date to the last. Dates to "
-                "skip, and dates whose space is taken, are left out and listed afterwards."
+                "One session on each chosen weekday from the first date to the last. Every "
+                "date and what is in its way is shown before anything is saved."
             ),
         )
-
-    def _report_series(self, request: HttpRequest, result: Any) -> None:
-        for session in result.sessions:
-            self.log_addition(request, session, [{"added": {}}])
-        created = len(result.sessions)
-        self.message_user(
-            request,
-            ngettext("%(n)d session created.", "%(n)d sessions created.", created) % {"n": created},
-            messages.SUCCESS,
-        )
-        if result.skipped:
-            reasons = {"skipped": _("on the list of dates to skip")}
-            skipped = "; ".join(
-                f"{day:%Y-%m-%d} {reasons.get(code) or error_message(code)}"
-                for day, code in result.skipped
-            )
-            self.message_user(
-                request,
-                ngettext(
-                    "%(n)d date was skipped: %(dates)s",
-                    "%(n)d dates were skipped: %(dates)s",
-                    len(result.skipped),
-                )
-                % {"n": len(result.skipped), "dates": skipped},
-                messages.WARNING,
-            )
 
     def appointments_view(self, request: HttpRequest) -> HttpResponse:
         """A block of staff time cut into one-seat slots (法律咨询, 心理咨询)."""

@@ -132,4 +132,5 @@ def day_board(request: HttpRequest) -> HttpResponse:
         today=f"{reverse('admin:day_board')}?{urlencode({'center': center.pk})}",
         can_book=can_book,
         can_check_in=staff_can(request.user, Action.CHECK_IN, center.pk),
+        can_manage_places=staff_can(request.user, Action.MANAGE_PLACES, center.pk),
     )

@@ -13,9 +13,10 @@ from bookings.admin.common import add_service_error
 from centers.models import OpeningException, Space
 from centers.permissions import Action
 from core.errors import LinliError
-from workspace.forms import ClosureForm
+from workspace.forms import ClosureForm, CopyWeekForm, PlanConfirmForm
 from workspace.scope import centers_for, chosen_center
 from workspace.services.closures import HoursConflict, opening_exception_save, stranded_by
+from workspace.services.schedule import plan_copy_week, sessions_create_planned
 from workspace.views.common import page
 
 
@@ -83,4 +84,83 @@ def closure(request: HttpRequest) -> HttpResponse:
         form=form,
         stranded=stranded,
         action=f"{reverse('admin:closure')}?{urlencode({'center': center.pk})}",
+    )
+
+
+def report_outcome(request: HttpRequest, outcome) -> None:
+    """What a plan's creation did, in messages (shared with the weekly series page)."""
+    from services.admin.session_pages import skipped_reason
+
+    n = len(outcome.created)
+    messages.success(
+        request, ngettext("%(n)d session created.", "%(n)d sessions created.", n) % {"n": n}
+    )
+    if outcome.cancelled:
+        messages.warning(
+            request,
+            ngettext(
+                "%(n)d booking was cancelled; its member is told.",
+                "%(n)d bookings were cancelled; their members are told.",
+                outcome.cancelled,
+            )
+            % {"n": outcome.cancelled},
+        )
+    if outcome.skipped:
+        dates = "; ".join(
+            f"{plan.start.astimezone(plan.program.center.tz):%Y-%m-%d %H:%M} {skipped_reason(code)}"
+            for plan, code in outcome.skipped
+        )
+        messages.warning(
+            request,
+            ngettext(
+                "%(n)d date was skipped: %(dates)s",
+                "%(n)d dates were skipped: %(dates)s",
+                len(outcome.skipped),
+            )
+            % {"n": len(outcome.skipped), "dates": dates},
+        )
+
+
+def copy_week(request: HttpRequest) -> HttpResponse:
+    """Copy a week's sessions to another week: the plan with every conflict first, then
+    ``session_create`` for each."""
+    center = chosen_center(request, Action.MANAGE_SESSIONS)
+    form = CopyWeekForm(request.POST or None, initial=request.GET.dict())
+    confirm_form = PlanConfirmForm(request.POST or None)
+    plans = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            plans = plan_copy_week(
+                center=center,
+                source=form.cleaned_data["source"],
+                target=form.cleaned_data["target"],
+            )
+        except LinliError as error:
+            add_service_error(form, error)
+        else:
+            seen = {int(v) for v in request.POST.getlist("seen_booking") if v.isdigit()}
+            shown = {b.pk for p in plans if not p.taken for b in p.bookings}
+            if request.POST.get("confirm") == "yes" and confirm_form.is_valid() and seen == shown:
+                data = confirm_form.cleaned_data
+                outcome = sessions_create_planned(
+                    plans=plans,
+                    by=request.user,
+                    cancel_bookings=shown if data["cancel_conflicting"] else set(),
+                    cancel_reason=data["cancel_reason"],
+                )
+                report_outcome(request, outcome)
+                return HttpResponseRedirect(reverse("admin:services_session_changelist"))
+            if request.POST.get("confirm") == "yes":
+                form.add_error(None, _("What is in the way has changed; check again."))
+            confirm_form = PlanConfirmForm()
+    return page(
+        request,
+        "admin/workspace/copy_week.html",
+        _("Copy a week's sessions"),
+        center=center,
+        centers=centers_for(request, Action.MANAGE_SESSIONS),
+        form=form,
+        plans=plans,
+        confirm_form=confirm_form,
+        action=f"{reverse('admin:copy_week')}?{urlencode({'center': center.pk})}",
     )
