@@ -460,7 +460,7 @@ def test_a_blackout_in_the_way_is_an_error_without_the_box(a: Place, manager, su
 
 def test_weekly_series_reports_created_and_skipped_dates(a: Place, manager) -> None:
     client, _ = manager
-    booking_create(
+    booked = booking_create(
         member=member(), space=a.room, start=at(date(2026, 6, 4), 14), end=at(date(2026, 6, 4), 15)
     )
     data = {
@@ -477,7 +477,13 @@ def test_weekly_series_reports_created_and_skipped_dates(a: Place, manager) -> N
 
     page = client.get(SERIES, {"program": a.program.pk})
     wrong = client.post(SERIES, data | {"skip_dates": "2026-06-09 端午"})
-    response = client.post(SERIES, data, follow=True)
+    # Every date with what is in its way is shown first; nothing is saved yet.
+    plan = client.post(SERIES, data)
+    assert [p.skipped for p in plan.context["plans"]] == ["", "", "skipped", ""]
+    assert plan.context["plans"][1].bookings == [booked]
+    assert not Session.objects.exists()
+    confirmed = data | {"confirm": "yes", "seen_booking": [booked.pk]}
+    response = client.post(SERIES, confirmed, follow=True)
 
     assert page.status_code == 200 and "weekdays" in page.context["adminform"].form.fields
     assert "skip_dates" in form_errors(wrong)

@@ -1,0 +1,91 @@
+"""A front-desk morning on a 1024x768 tablet: the day board, checking a member in by the code
+typed (as a USB scanner types it), booking for a walk-in with a phone number only, and taking
+the month's report away as Excel."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from bookings.models import Booking
+from centers.models import StaffAssignment
+from members.models import User
+from tests.browser.conftest import TABLET
+from tests.browser.helpers import horizontal_overflow
+from tests.factories import ALL_DAY, BookableSpaceFactory, StaffAssignmentFactory, UserFactory, book
+
+
+@pytest.fixture
+def morning(transactional_db):
+    # Round the clock, so that whenever the test runs the day has free time left; check-in
+    # opens an hour ahead, so the next half-hour's booking can be checked in now.
+    room = BookableSpaceFactory(
+        name="多功能室",
+        hours=ALL_DAY,
+        check_in_opens_minutes=60,
+        center__name="静安寺街道社区党群服务中心",
+    )
+    now = timezone.localtime(timezone.now(), room.center.tz)
+    start = now.replace(minute=0, second=0, microsecond=0) + timedelta(
+        minutes=30 if now.minute < 30 else 60
+    )
+    wang = UserFactory(display_name="王阿姨", phone="+8613900001111")
+    booking = book(room, start, start + timedelta(hours=1), member=wang)
+    desk = StaffAssignmentFactory(
+        center=room.center, role=StaffAssignment.Role.FRONT_DESK, user__display_name="前台小李"
+    ).user
+    return room, booking, desk
+
+
+def test_a_front_desk_morning(open_page, log_in, morning) -> None:
+    room, booking, desk = morning
+    page = open_page(**TABLET)
+    log_in(page, desk)
+
+    # The day board: the booking is on it, by its member's name.
+    page.goto(f"/admin/day/?center={room.center.pk}")
+    assert "多功能室" in page.locator("svg.board").text_content()
+    assert (
+        page.locator(f'svg.board a[href="/admin/bookings/booking/{booking.pk}/change/"]').count()
+        == 1
+    )
+    assert horizontal_overflow(page) <= 0
+
+    # The front desk: the code typed (a USB scanner types the same and presses Enter).
+    page.get_by_role("link", name="前台").first.click()
+    field = page.locator("#checkin-code")
+    assert field.evaluate("el => el === document.activeElement")
+    field.fill(booking.check_in_code)
+    field.press("Enter")
+    outcome = page.get_by_role("status").inner_text()
+    assert outcome.startswith("已签到 ")
+    assert "王阿姨" in outcome
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CHECKED_IN
+    assert "已签到" in page.inner_text(".arrivals")
+    assert horizontal_overflow(page) <= 0
+
+    # A walk-in with a phone number only, booked from the day's free times.
+    page.get_by_label("手机号码").fill("139 0000 3333")
+    page.get_by_label("姓名（可不填）").fill("赵阿姨")
+    page.get_by_role("button", name="新建并继续").click()
+    page.locator(".choices label").first.click()
+    page.get_by_role("button", name="预约并确认").click()
+    walk_in = User.objects.get(phone="+8613900003333")
+    made = Booking.objects.get(member=walk_in)
+    assert made.status == Booking.Status.CONFIRMED and made.created_by == desk
+    assert made.check_in_code in page.inner_text(".messagelist")
+
+    # The month's report, taken away as Excel.
+    page.get_by_role("link", name="报表").first.click()
+    assert "月度报表" in page.inner_text("h1")
+    with page.expect_download() as download:
+        page.locator("#export-xlsx").click()
+    book = load_workbook(io.BytesIO(download.value.path().read_bytes()))
+    summary = {
+        (row[0], row[1]): row[2] for row in book["概览"].iter_rows(min_row=2, values_only=True)
+    }
+    in_month = Booking.objects.filter(space=room, start__month=timezone.localdate().month).count()
+    assert summary[("预约", "全部")] == in_month
