@@ -212,7 +212,7 @@ def day_board(center: Center, day: date, *, now: datetime | None = None) -> Boar
                         booking.start,
                         booking.end,
                         status=booking.status,
-                        label=str(booking.team or booking.member),
+                        label=_who(booking),
                         obj=booking,
                     )
                 )
@@ -249,6 +249,14 @@ def day_board(center: Center, day: date, *, now: datetime | None = None) -> Boar
         sessions_elsewhere=[s for s in sessions if s.space_id is None],
         counts=counts,
     )
+
+
+def _who(booking: Booking) -> str:
+    """A bar's label: the team, else the member's name (the tooltip and the page have more)."""
+    if booking.team_id:
+        return booking.team.name
+    member = booking.member
+    return member.display_name or member.get_full_name() or member.username
 
 
 def _closed(opening: list[Interval], start: datetime, end: datetime):

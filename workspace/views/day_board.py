@@ -50,7 +50,7 @@ def _shape(bar: Bar, y: float, space_id: int, center_id: int, day: str, can_book
     if bar.kind == "booking":
         booking: Booking = bar.obj
         url = reverse("admin:bookings_booking_change", args=[booking.pk])
-        title = f"{tz_time} {bar.label} · {booking.get_status_display()}"
+        title = f"{tz_time} {booking.member} · {booking.get_status_display()}"
     elif bar.kind == "session":
         url = reverse("admin:services_session_change", args=[bar.obj.pk])
         title = f"{tz_time} {bar.label}"
