@@ -99,6 +99,9 @@ class CenterAvailabilitySerializer(serializers.Serializer):
 
 
 def _window(request: Request, center: Center) -> tuple[date, int]:
+    if request.query_params.get("start") == "":
+        # DRF reads an empty optional field as absent; the schema says a date, so say so.
+        raise serializers.ValidationError({"start": [_("Enter a date as YYYY-MM-DD.")]})
     query = AvailabilityQuerySerializer(
         data=request.query_params, context={"today": local_today(center)}
     )
@@ -344,8 +347,9 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @extend_schema(
         responses={
+            # Text, not "binary": a generated client reads it as a string (binary crashed one).
             (200, MEDIA_TYPE): OpenApiResponse(
-                OpenApiTypes.BINARY, description="RFC 5545, one VEVENT, TZID Asia/Shanghai"
+                OpenApiTypes.STR, description="RFC 5545, one VEVENT, TZID Asia/Shanghai"
             ),
             **ERRORS,
         },

@@ -33,15 +33,15 @@ def bookings_export(member: User) -> list[dict[str, Any]]:
             "center": b.space.center.name,
             "space": b.space.name,
             "unit": b.unit,
-            "start": b.start.isoformat(),
-            "end": b.end.isoformat(),
+            "start": b.start,
+            "end": b.end,
             "status": b.status,
             "purpose": b.purpose,
             "attendees": b.attendees,
             "team": b.team.name if b.team else None,
             "series_id": b.series_id,
-            "checked_in_at": b.checked_in_at.isoformat() if b.checked_in_at else None,
-            "created": b.created.isoformat(),
+            "checked_in_at": b.checked_in_at if b.checked_in_at else None,
+            "created": b.created,
         }
         for b in bookings
     ]

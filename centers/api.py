@@ -94,6 +94,8 @@ class SpaceSerializer(serializers.ModelSerializer):
             "max_days_ahead",
             "min_notice_minutes",
             "cancel_deadline_minutes",
+            "buffer_before_minutes",
+            "buffer_after_minutes",
             "eligibility",
             "equipment",
             "unit_label",

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
@@ -75,8 +76,30 @@ def _first_message(fields: dict[str, list[str]]) -> str:
     return _("Some of the data sent is not valid.")
 
 
+# The database could not be reached or gave up (connection refused, lost, timed out): the
+# client should try again shortly, and the process recovers by itself (CONN_HEALTH_CHECKS).
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 10
+
+
+def service_unavailable_body() -> dict:
+    return error_body(
+        "service_unavailable",
+        _("The service is briefly unavailable. Please try again in a moment."),
+    )
+
+
 def exception_handler(exc: Exception, context: dict) -> Response:
     headers: dict[str, str] = {}
+
+    if isinstance(exc, DATABASE_UNAVAILABLE):
+        logger.warning("Database unavailable: %s: %s", type(exc).__name__, exc)
+        set_rollback()
+        return Response(
+            service_unavailable_body(),
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
 
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
@@ -86,6 +109,21 @@ def exception_handler(exc: Exception, context: dict) -> Response:
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+
+    request = context.get("request")
+    if (
+        isinstance(exc, exceptions.NotAuthenticated)
+        and request is not None
+        and request.headers.get("X-Session-Token")
+    ):
+        # A token was sent but is not (or no longer) valid: the client must log in again, and
+        # needs a code that tells this apart from having sent none.
+        set_rollback()
+        return Response(
+            error_body("session_expired", _("Your session has expired. Please log in again.")),
+            status=status.HTTP_401_UNAUTHORIZED,
+            headers={"WWW-Authenticate": 'X-Session-Token realm="api"'},
+        )
 
     if isinstance(exc, LinliError):
         set_rollback()

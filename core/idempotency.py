@@ -16,11 +16,12 @@ same key and the same body it gets the first answer again instead of a second bo
 import functools
 import hashlib
 import json
+import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +35,8 @@ from rest_framework.views import APIView
 
 from core.errors import LinliError
 from core.models import IdempotencyKey
+
+logger = logging.getLogger(__name__)
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
@@ -180,8 +183,14 @@ def idempotent(method: Callable[..., Response]) -> Callable[..., Response]:
             # The view's own error handling: the body the client gets, which a retry gets too.
             response = view.handle_exception(exc)
             if 400 <= response.status_code < 500 and not isinstance(exc, RequestInProgress):
-                with transaction.atomic():
-                    _store(claim, response)
+                try:
+                    with transaction.atomic():
+                        _store(claim, response)
+                except DatabaseError:
+                    # An answer the database cannot hold: let go of the key rather than leave
+                    # it "in progress"; a retry runs again and gets the same answer.
+                    logger.warning("Could not store the answer for an Idempotency-Key")
+                    _ours(claim).delete()
             else:
                 _ours(claim).delete()
             return response

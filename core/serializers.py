@@ -17,9 +17,10 @@ READ_ONLY_FIELD = _("This field cannot be changed.")
 
 
 class StrictMixin:
-    """Reject input keys that are not writable fields of the serializer. Names in
-    ``fixed_fields`` (what the matching read serializer shows but nobody may write) get a
-    message that says so instead of "Unknown field."."""
+    # Rejects input keys that are not writable fields of the serializer. Names in
+    # ``fixed_fields`` (what the matching read serializer shows but nobody may write) get a
+    # message that says so instead of "Unknown field.". (A comment, not a docstring: the
+    # schema would show a docstring as the description of every request body.)
 
     fixed_fields: frozenset[str] = frozenset()
 
@@ -76,7 +77,7 @@ class StrictBooleanField(serializers.BooleanField):
 
 
 class ErrorSerializer(serializers.Serializer):
-    """The one error shape (API.md, "General"), for the schema."""
+    """The one shape of every error answer, 4xx and 5xx."""
 
     code = serializers.CharField(help_text="Stable snake_case code, e.g. invalid, not_found")
     detail = serializers.CharField(help_text="Message in the request's language")

@@ -2,14 +2,22 @@
 
 import contextlib
 import logging
+import math
+import time
 from typing import Any
 
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import ratelimit
+from allauth.core.exceptions import ImmediateHttpResponse
+
+# allauth's own key and IP helpers, so that our limits count exactly what it counts.
+from allauth.core.internal import ratelimit as ratelimit_internal
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -113,6 +121,11 @@ class AccountAdapter(DefaultAccountAdapter):
     # --- Rate limiting ------------------------------------------------------------------------
 
     def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
+        # Failed logins count per account AND address (see ACCOUNT_RATE_LIMITS): keyed on the
+        # account alone, anyone could lock anyone out by typing wrong passwords.
+        return f"{ratelimit_internal.get_ip(request)}|{self._account_key(request, **credentials)}"
+
+    def _account_key(self, request: HttpRequest, **credentials: Any) -> str:
         # allauth keys failed logins on the email or the username only: every phone login would
         # share one empty key, so five wrong passwords for anyone would lock every phone user
         # out. Key phone logins on the number itself.
@@ -122,3 +135,36 @@ class AccountAdapter(DefaultAccountAdapter):
                 phone = normalize_mainland_mobile(phone)
             return f"{super()._get_login_attempts_cache_key(request)}phone:{phone}"
         return super()._get_login_attempts_cache_key(request, **credentials)
+
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        # allauth answers a 400 form error here; a client needs a 429 and when to try again.
+        key = self._get_login_attempts_cache_key(request, **credentials)
+        self._login_failed_rl_usage = ratelimit_internal.consume(
+            request, app="allauth.account", action="login_failed", key=key
+        )
+        if not self._login_failed_rl_usage:
+            logger.info(
+                "Failed-login limit reached for an account from %s", request.META.get("REMOTE_ADDR")
+            )
+            raise ImmediateHttpResponse(too_many_logins(request, key))
+
+
+def login_retry_after(request: HttpRequest, key: str) -> int:
+    """Seconds until the failed-login limits that are full let one more try through."""
+    now = time.time()
+    waits = [1.0]
+    for rate in ratelimit_internal.get_rates(app="allauth.account", action="login_failed"):
+        cache_key = ratelimit_internal.get_cache_key(
+            request, app="allauth.account", action="login_failed", rate=rate, key=key
+        )
+        history = cache.get(cache_key, [])  # newest first
+        if len(history) >= rate.amount:
+            waits.append(history[rate.amount - 1] + rate.duration - now)
+    return math.ceil(max(waits))
+
+
+def too_many_logins(request: HttpRequest, key: str) -> HttpResponse:
+    """allauth's 429 (JSON for the app, the friendly page on the web) with Retry-After."""
+    response = ratelimit.respond_429(request)
+    response["Retry-After"] = str(login_retry_after(request, key))
+    return response

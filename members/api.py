@@ -218,6 +218,7 @@ class MeView(APIView):
     """The logged-in member's profile."""
 
     permission_classes = [IsAuthenticated]
+    documents_delete_body = True  # core.schema.AutoSchema: DELETE takes {"confirm": true}
 
     @extend_schema(responses={200: MeSerializer, 401: ErrorSerializer})
     def get(self, request: Request) -> Response:
@@ -235,6 +236,7 @@ class MeView(APIView):
         return Response(MeSerializer(member).data)
 
     @extend_schema(
+        request=DeleteAccountSerializer,
         responses={204: None, **ERRORS},
         description=(
             'Deletes the account. Send the body `{"confirm": true}`. The account is anonymized '

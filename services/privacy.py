@@ -36,13 +36,13 @@ def registrations_export(member: User) -> list[dict[str, Any]]:
             "id": r.pk,
             "program": r.session.program.title,
             "center": r.session.program.center.name,
-            "session_start": r.session.start.isoformat(),
-            "session_end": r.session.end.isoformat(),
+            "session_start": r.session.start,
+            "session_end": r.session.end,
             "status": r.status,
             "party_size": r.party_size,
             "waitlist_position": r.position,
-            "checked_in_at": r.checked_in_at.isoformat() if r.checked_in_at else None,
-            "created": r.created.isoformat(),
+            "checked_in_at": r.checked_in_at if r.checked_in_at else None,
+            "created": r.created,
         }
         for r in registrations
     ]
@@ -63,8 +63,8 @@ def home_visits_export(member: User) -> list[dict[str, Any]]:
             "preferred_time": v.preferred_time,
             "notes": v.notes,
             "status": v.status,
-            "scheduled_at": v.scheduled_at.isoformat() if v.scheduled_at else None,
-            "created": v.created.isoformat(),
+            "scheduled_at": v.scheduled_at if v.scheduled_at else None,
+            "created": v.created,
         }
         for v in requests
     ]

@@ -357,3 +357,47 @@ def test_transaction_pooling_turns_off_server_side_cursors(monkeypatch):
     finally:
         monkeypatch.undo()
         importlib.reload(base)
+
+
+# --- check --deploy ---------------------------------------------------------------------------
+
+DEPLOYMENT = {
+    # As a real deployment sets them: a long random key, its hosts, HTTPS everywhere.
+    "SECRET_KEY": "k" + "7f3Qz9-Lm2Vx8Rt4Wp6Yn1Hb5Jc0Gd" * 2,
+    "ID_NUMBER_KEYS": "sUPEl3n5d1N8ZPp6g8r0eD9q4pF0m4c3Ck5V6xQ2yW0=",
+    "ID_NUMBER_HMAC_KEY": "hmac-key",
+    "ALLOWED_HOSTS": "linli.example.cn",
+    "SECURE_SSL_REDIRECT": "True",
+    "SECURE_HSTS_SECONDS": "31536000",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS": "True",
+    "SECURE_HSTS_PRELOAD": "True",
+}
+
+
+def check_deploy(**environment) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in DEPLOYMENT and k != "DJANGO_DEBUG"}
+    env.update(DJANGO_SETTINGS_MODULE="config.settings.production", **environment)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_is_clean_with_production_settings_as_deployed():
+    result = check_deploy(**DEPLOYMENT)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_check_deploy_names_what_a_deployment_forgot():
+    forgot = {k: v for k, v in DEPLOYMENT.items() if not k.startswith("SECURE_HSTS")}
+
+    result = check_deploy(**forgot)
+
+    assert result.returncode != 0
+    assert "security.W004" in result.stderr + result.stdout  # no HSTS

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp import constants as csp_constants
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -29,6 +30,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "allauth",
     "allauth.account",
     "allauth.headless",
@@ -44,12 +46,18 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response, also those the middleware below answers
+    # itself (django-csp; the policy is below).
+    "csp.middleware.CSPMiddleware",
     # HTML is compressed here (a resident's page is 20-90 KB, a few KB gzipped); static files
     # come precompressed from WhiteNoise.
     "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # After the language is chosen, so that its 413 and 400 speak it; before anything reads
+    # a body.
+    "core.middleware.RequestGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -59,6 +67,28 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+
+# --- Content-Security-Policy (django-csp) ----------------------------------------------------
+# Our own files only: scripts and styles come from static files (the resident pages, the
+# admin, the API docs from drf-spectacular's sidecar). An inline <script> or <style> that must
+# stay carries nonce="{{ CSP_NONCE }}". Images may be data: URLs (QR codes, Swagger UI's
+# icons). Nothing may frame the pages, and forms post only to this site.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", csp_constants.NONCE],
+        "style-src": ["'self'", csp_constants.NONCE],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# JSON under /api/ and /_allauth/, a friendly page elsewhere (never Django's English page).
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
@@ -73,6 +103,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.prefs.context",
+                # {{ CSP_NONCE }} for the rare template that needs an inline script or style.
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -94,6 +126,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A database that does not answer is a fast 503 (core.api), not a request hanging for the
+    # operating system's TCP timeout.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
 
 # Behind PgBouncer in transaction mode (DATABASE_TRANSACTION_POOLING=true) consecutive
 # transactions may run on different server connections: no server-side cursors (they live in a
@@ -169,8 +204,11 @@ ACCOUNT_PASSWORD_RESET_BY_CODE_TIMEOUT = 10 * 60
 # Answers that do not depend on whether an account exists (but see email signup above).
 ACCOUNT_PREVENT_ENUMERATION = True
 # Failed logins (web, app and, through allauth's login page, the admin): 10 a minute from one IP
-# address, 5 in 5 minutes for one account (phone number or email). Counted in the cache, so
-# production needs the shared Redis cache. allauth's other limits keep their defaults.
+# address, 5 in 5 minutes for one account FROM one address (members.adapter keys them on both).
+# A limit on the account alone would let anyone lock anyone out, the admin included, by typing
+# wrong passwords; per address, the owner elsewhere still logs in, and a login by SMS code
+# always works. Past a limit: 429 with Retry-After. Counted in the (shared Redis) cache.
+# allauth's other limits keep their defaults.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 # Proxies in front of the app that append to X-Forwarded-For; with the default 0, behind a proxy
 # every request seems to come from the proxy and the per-IP limits hit everybody together.
@@ -195,6 +233,10 @@ AUTH_PASSWORD_VALIDATORS = [
 # --- Cache, broker ------------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 CACHES = {"default": env.cache("CACHE_URL", default=REDIS_URL or "locmemcache://")}
+# Everything cached may be lost (rate limits, tokens, computed availability): with Redis down
+# the cache answers from process memory and logs it, instead of failing logins (core.cache).
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "core.cache.FailSoftRedisCache"
 
 # Redis in production. Without REDIS_URL the embedded default is kombu's file-system
 # transport under var/, so `scripts/run` still runs a real worker and beat with no servers.
@@ -290,17 +332,17 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["core.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "core.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["core.filters.FilterBackend"],
     # Per client address (core.throttles.ScopedIPRateThrottle); WeChat itself limits how often
     # an app may call jscode2session, so one client must not spend that budget for everyone.
     "DEFAULT_THROTTLE_RATES": {"wechat_login": "30/min"},
     # Reverse proxies in front of the app: 0 trusts no X-Forwarded-For (a client could forge
     # it to escape the rate limits); with nginx in front, 1.
     "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.schema.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "NON_FIELD_ERRORS_KEY": "non_field_errors",
     "UNICODE_JSON": True,
@@ -313,6 +355,12 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every error status with the error shape, integer ids, limits, no language-dependent
+    # names (core.schema).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.schema.postprocess",
+    ],
     # Served from our own static files: the docs must work without reaching a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -6,7 +6,9 @@ history and counts stay right) but nothing in it identifies the person any more.
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,6 +18,8 @@ from members.models import User
 logger = logging.getLogger(__name__)
 
 EXPORT_FILENAME = "linli-export.json"
+# The centers' zone (API.md: times on output are in the center's zone, +08:00).
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 # Other apps add their part of the export here: (key, function(member) -> JSON-able value).
 EXPORT_SECTIONS: list[tuple[str, Any]] = []
@@ -57,8 +61,8 @@ def member_export(member: User) -> dict[str, Any]:
             "is_party_member": member.is_party_member,
             "is_verified": member.is_verified,
             "id_number_masked": member.id_number_masked,
-            "date_joined": member.date_joined.isoformat(),
-            "last_login": member.last_login.isoformat() if member.last_login else None,
+            "date_joined": member.date_joined,
+            "last_login": member.last_login if member.last_login else None,
         },
         "wechat_accounts": [
             {"appid": w.appid, "openid": w.openid, "unionid": w.unionid}
@@ -72,7 +76,7 @@ def member_export(member: User) -> dict[str, Any]:
                     "delta": e.delta,
                     "reason": e.reason,
                     "kind": e.kind,
-                    "created": e.created.isoformat(),
+                    "created": e.created,
                 }
                 for e in PointsEntry.objects.filter(member=member).order_by("created", "id")
             ],
@@ -87,21 +91,33 @@ def member_export(member: User) -> dict[str, Any]:
             for r in VolunteerRecord.objects.filter(member=member).order_by("day")
         ],
         "no_shows": [
-            {"occurred_at": n.occurred_at.isoformat()}
+            {"occurred_at": n.occurred_at}
             for n in NoShow.objects.filter(member=member).order_by("occurred_at")
         ],
         "suspensions": [
             {
-                "from": s.starts_at.isoformat(),
-                "until": s.ends_at.isoformat(),
+                "from": s.starts_at,
+                "until": s.ends_at,
                 "reason": s.reason,
-                "lifted_at": s.lifted_at.isoformat() if s.lifted_at else None,
+                "lifted_at": s.lifted_at if s.lifted_at else None,
             }
             for s in Suspension.objects.filter(member=member).order_by("starts_at")
         ],
     }
     for key, section in EXPORT_SECTIONS:
         data[key] = section(member)
+    return _local_times(data)
+
+
+def _local_times(data: Any) -> Any:
+    """Every moment as ISO 8601 in the centers' zone (+08:00), as everywhere in the API;
+    sections hand over datetimes, stored in UTC."""
+    if isinstance(data, datetime):
+        return timezone.localtime(data, SHANGHAI).isoformat()
+    if isinstance(data, dict):
+        return {key: _local_times(value) for key, value in data.items()}
+    if isinstance(data, list | tuple):
+        return [_local_times(item) for item in data]
     return data
 
 

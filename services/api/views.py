@@ -219,8 +219,8 @@ class RegistrationViewSet(
         responses={200: RegistrationSerializer, **ERRORS, 409: ErrorSerializer},
         description=(
             "Take an offered seat before `offer_expires_at` (points are spent now). Errors: "
-            "400 `offer_expired`, `insufficient_points`; 409 `invalid_transition` when the "
-            "registration is not offered a seat."
+            "400 `offer_expired` (the offer lapsed, was already taken, or there is none), "
+            "`insufficient_points`."
         ),
     )
     @action(detail=True, methods=["post"])

@@ -275,7 +275,8 @@ def registration_accept(
         User.objects.select_for_update().filter(pk=member.pk).first()
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
         if registration.status != Status.OFFERED:
-            raise errors.InvalidTransition()
+            # The contract's code for "no open offer" (API.md lists only this one for accept).
+            raise errors.OfferExpired(_("There is no open offer to accept."))
         if registration.offer_expires_at <= now:
             raise errors.OfferExpired()
         _spend(registration, session)

@@ -90,6 +90,8 @@ def test_the_export_holds_the_members_bookings(space, member, bookings) -> None:
         "给孙子欧阳明补课",
     )
     assert datetime.fromisoformat(past["start"]) == at(9)
+    # In the center's zone, as everywhere in the API (API.md, "General").
+    assert past["start"].endswith("+08:00") and past["created"].endswith("+08:00")
     assert datetime.fromisoformat(past["checked_in_at"]) == at(9)
 
 

@@ -201,6 +201,8 @@ def test_export_holds_the_account_data(member, client, verified) -> None:
     assert account["birth_date"] == "1960-03-15"
     assert account["is_verified"] is True
     assert account["id_number_masked"] == MASKED
+    assert account["date_joined"].endswith("+08:00")
+    assert data["points"]["entries"][0]["created"].endswith("+08:00")
     assert data["points"]["balance"] == 8
     assert [e["reason"] for e in data["points"]["entries"]] == ["整理图书"]
 

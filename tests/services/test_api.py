@@ -862,12 +862,12 @@ class TestAccept:
 
         assert response.json()["detail"] == "This offer has expired."
 
-    def test_not_offered_is_an_invalid_transition(self, client, member, session):
+    def test_not_offered_is_the_contracts_offer_expired(self, client, member, session):
         confirmed = session_register(session=session, member=member)
 
         response = client.post(f"{REGISTRATIONS}{confirmed.id}/accept/", format="json")
 
-        assert_error(response, 409, "invalid_transition")
+        assert_error(response, 400, "offer_expired")
 
     def test_a_body_with_fields_is_invalid(self, client, offered):
         response = client.post(f"{REGISTRATIONS}{offered.id}/accept/", {"x": 1}, format="json")

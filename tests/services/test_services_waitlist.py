@@ -161,7 +161,7 @@ def test_accepting_before_expiry_confirms_and_spends_points(
     spent = PointsEntry.objects.get(member_id=first.member_id, kind=PointsEntry.Kind.SPEND)
     assert spent.cause == fresh(first)
     assert notifications(caplog) == [told("registration_confirmed", first)]
-    with pytest.raises(errors.InvalidTransition):  # no second spend
+    with pytest.raises(errors.OfferExpired):  # no second spend
         registration_accept(registration=first, member=first.member, now=last_moment)
     assert balance(first.member_id) == 7
     # Cancelled in time, the seat paid for on acceptance is refunded, once.
@@ -192,7 +192,7 @@ def test_only_the_member_offered_may_accept_and_only_an_offer(session) -> None:
 
     with pytest.raises(NotFound):
         registration_accept(registration=first, member=second.member, now=NOW)
-    with pytest.raises(errors.InvalidTransition):
+    with pytest.raises(errors.OfferExpired):
         registration_accept(registration=second, member=second.member, now=NOW)
 
 
@@ -241,7 +241,7 @@ def test_an_expired_offer_passes_to_the_next_in_line(
     )
     # Safe to run twice; the lapsed offer cannot be accepted any more.
     assert offers_expire(now=expiry) == 0
-    with pytest.raises(errors.InvalidTransition):
+    with pytest.raises(errors.OfferExpired):
         registration_accept(registration=first, member=first.member, now=expiry)
     # The second accepts in time.
     assert registration_accept(registration=second, member=second.member, now=expiry).status == (
