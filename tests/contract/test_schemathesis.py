@@ -22,7 +22,7 @@ SEED = 9
 DELETE_ACCOUNT = "me_destroy"
 
 
-def schemathesis(url: str, token: str, *selection: str) -> tuple[int, str]:
+def schemathesis(url: str, token: str, folder: Path, *selection: str) -> tuple[int, str]:
     command = [
         *(sys.executable, "-m", "schemathesis.cli", "--config-file", str(CONFIG), "run", url),
         *("--checks", "all", "--max-examples", str(MAX_EXAMPLES), "--seed", str(SEED)),
@@ -31,7 +31,12 @@ def schemathesis(url: str, token: str, *selection: str) -> tuple[int, str]:
         *selection,
     ]
     result = subprocess.run(
-        command, capture_output=True, text=True, timeout=1500, env={**os.environ, "NO_COLOR": "1"}
+        command,
+        capture_output=True,
+        text=True,
+        timeout=1500,
+        env={**os.environ, "NO_COLOR": "1"},
+        cwd=folder,  # its caches (.schemathesis/) stay out of the repository
     )
     return result.returncode, result.stdout + result.stderr
 
@@ -41,12 +46,14 @@ def generated(output: str) -> int:
     return int(match.group(1)) if match else 0
 
 
-def test_schemathesis_finds_nothing(live_server, member_token, wechat, capsys) -> None:
+def test_schemathesis_finds_nothing(live_server, member_token, wechat, capsys, tmp_path) -> None:
     url = f"{live_server.url}/api/schema/"
 
-    code, output = schemathesis(url, member_token, "--exclude-operation-id", DELETE_ACCOUNT)
+    code, output = schemathesis(
+        url, member_token, tmp_path, "--exclude-operation-id", DELETE_ACCOUNT
+    )
     last_code, last_output = schemathesis(
-        url, member_token, "--include-operation-id", DELETE_ACCOUNT
+        url, member_token, tmp_path, "--include-operation-id", DELETE_ACCOUNT
     )
 
     with capsys.disabled():  # the figures, for the record
