@@ -110,17 +110,3 @@ class CopyWeekForm(forms.Form):
     target = forms.DateField(
         label=_("to the week of"), widget=forms.DateInput(attrs={"type": "date"})
     )
-
-
-class PlanConfirmForm(forms.Form):
-    """The second step of a plan: which bookings in the way to cancel, and why."""
-
-    cancel_conflicting = forms.BooleanField(
-        label=_("Cancel the bookings in the way"), required=False
-    )
-    cancel_reason = forms.CharField(
-        label=_("Reason given to the members"),
-        max_length=200,
-        required=False,
-        help_text=_("Leave empty to say the space is used for a program session."),
-    )

@@ -10,6 +10,17 @@ class LinliAdminSite(admin.AdminSite):
     # the header's workspace links lead everywhere instead.
     enable_nav_sidebar = False
 
+    def each_context(self, request):
+        context = super().each_context(request)
+        # The front desk's link only for those who may check people in (viewers and district
+        # staff would find the page "not found").
+        user = request.user
+        if user.is_active and user.is_staff:
+            from centers.permissions import Action, centers_where
+
+            context["can_use_front_desk"] = centers_where(user, Action.CHECK_IN) != set()
+        return context
+
     def get_urls(self) -> list:
         from workspace.views import day_board, exports, front_desk, reports, schedule
 

@@ -55,74 +55,47 @@ def booking_series_create(
             _("The last date must be after the first, within a year."),
             fields={"last_date": [_("Within a year of the first date.")]},
         )
+    # One transaction: a series none of whose dates could be booked leaves nothing behind.
     with transaction.atomic():
-        result = _book_each_date(
+        series = BookingSeries.objects.create(
             space=space,
             member=member,
-            by=by,
-            weekday_list=weekday_list,
+            team=team,
+            weekdays=weekdays.to_mask(weekday_list),
             start_time=start_time,
             end_time=end_time,
             first_date=first_date,
             last_date=last_date,
             purpose=purpose,
-            team=team,
+            created_by=by,
         )
+        result = SeriesResult(series)
+        tz = space.center.tz
+        day = first_date
+        while day <= last_date:
+            if day.weekday() in weekday_list:
+                start = datetime.combine(day, start_time, tzinfo=tz)
+                end_day = day if end_time > start_time else day + timedelta(days=1)
+                end = datetime.combine(end_day, end_time, tzinfo=tz)
+                try:
+                    booking = booking_create(
+                        member=member,
+                        space=space,
+                        start=start,
+                        end=end,
+                        purpose=purpose,
+                        team=team,
+                        by=by,
+                        series=series,
+                    )
+                    result.created.append(booking)
+                except LinliError as error:
+                    result.skipped.append((day, error.code))
+            day += timedelta(days=1)
         if not result.created:
             # A series with no booking would list as made while holding nothing: refuse it,
             # saying why its dates failed (the rollback keeps nothing of it).
             raise errors.SeriesEmpty(result.skipped)
-    return result
-
-
-def _book_each_date(
-    *,
-    space: Space,
-    member: User,
-    by: User,
-    weekday_list: list[int],
-    start_time: time,
-    end_time: time,
-    first_date: date,
-    last_date: date,
-    purpose: str,
-    team: Team | None,
-) -> SeriesResult:
-    series = BookingSeries.objects.create(
-        space=space,
-        member=member,
-        team=team,
-        weekdays=weekdays.to_mask(weekday_list),
-        start_time=start_time,
-        end_time=end_time,
-        first_date=first_date,
-        last_date=last_date,
-        purpose=purpose,
-        created_by=by,
-    )
-    result = SeriesResult(series)
-    tz = space.center.tz
-    day = first_date
-    while day <= last_date:
-        if day.weekday() in weekday_list:
-            start = datetime.combine(day, start_time, tzinfo=tz)
-            end_day = day if end_time > start_time else day + timedelta(days=1)
-            end = datetime.combine(end_day, end_time, tzinfo=tz)
-            try:
-                booking = booking_create(
-                    member=member,
-                    space=space,
-                    start=start,
-                    end=end,
-                    purpose=purpose,
-                    team=team,
-                    by=by,
-                    series=series,
-                )
-                result.created.append(booking)
-            except LinliError as error:
-                result.skipped.append((day, error.code))
-        day += timedelta(days=1)
     return result
 
 

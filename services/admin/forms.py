@@ -186,3 +186,17 @@ class HomeVisitScheduleForm(forms.Form):
     def __init__(self, *args: Any, staff: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = staff
+
+
+class PlanConfirmForm(forms.Form):
+    """The second step of a plan: which bookings in the way to cancel, and why."""
+
+    cancel_conflicting = forms.BooleanField(
+        label=_("Cancel the bookings in the way"), required=False
+    )
+    cancel_reason = forms.CharField(
+        label=_("Reason given to the members"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave empty to say the space is used for a program session."),
+    )

@@ -27,15 +27,14 @@ from services.admin.common import (
 from services.admin.forms import (
     AppointmentBlockForm,
     CheckInForm,
+    PlanConfirmForm,
     SeriesForm,
     SessionChangeForm,
 )
 from services.models import Program, Registration, Session
 from services.services.attendance import registration_check_in_by_code
+from services.services.planning import plan_series, sessions_create_planned
 from services.services.sessions import appointment_block_create, session_update
-from workspace.forms import PlanConfirmForm
-from workspace.services.schedule import plan_series, sessions_create_planned
-from workspace.views.schedule import report_outcome
 
 Status = Registration.Status
 
@@ -51,6 +50,38 @@ def skipped_reason(code: str) -> str:
         "session_conflict": _("a session or blackout holds the space"),
     }
     return reasons.get(code) or error_message(code)
+
+
+def report_outcome(request: HttpRequest, outcome) -> None:
+    """What a plan's creation did, in messages (shared with the weekly series page)."""
+    n = len(outcome.created)
+    messages.success(
+        request, ngettext("%(n)d session created.", "%(n)d sessions created.", n) % {"n": n}
+    )
+    if outcome.cancelled:
+        messages.warning(
+            request,
+            ngettext(
+                "%(n)d booking was cancelled; its member is told.",
+                "%(n)d bookings were cancelled; their members are told.",
+                outcome.cancelled,
+            )
+            % {"n": outcome.cancelled},
+        )
+    if outcome.skipped:
+        dates = "; ".join(
+            f"{plan.start.astimezone(plan.program.center.tz):%Y-%m-%d %H:%M} {skipped_reason(code)}"
+            for plan, code in outcome.skipped
+        )
+        messages.warning(
+            request,
+            ngettext(
+                "%(n)d date was skipped: %(dates)s",
+                "%(n)d dates were skipped: %(dates)s",
+                len(outcome.skipped),
+            )
+            % {"n": len(outcome.skipped), "dates": dates},
+        )
 
 
 class SessionPagesMixin:

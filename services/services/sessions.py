@@ -14,7 +14,7 @@ from bookings.services import holds
 from bookings.services.lifecycle import booking_cancel
 from centers.models import Space
 from centers.permissions import Action, staff_can
-from core.errors import Invalid, LinliError, NotFound
+from core.errors import Invalid, NotFound
 from members.models import User
 from members.services.points import points_refund
 from notifications.notify import notify
@@ -124,34 +124,27 @@ def session_series_create(
     """Weekly sessions until a date; skipped dates (holidays) and dates whose space is taken
     are left out and reported."""
     _require(by, program)
-    if last_date < first_date or (last_date - first_date).days > 366:
-        raise Invalid(_("The last date must be after the first, within a year."))
+    # Planning builds on session_create: imported here, the two modules need each other.
+    from services.services.planning import plan_series, sessions_create_planned
+
+    plans = plan_series(
+        program=program,
+        weekday_list=weekday_list,
+        start_time=start_time,
+        end_time=end_time,
+        first_date=first_date,
+        last_date=last_date,
+        capacity=capacity,
+        space=space,
+        skip_dates=skip_dates,
+        opens_days_before=opens_days_before,
+    )
+    outcome = sessions_create_planned(plans=plans, by=by, cancel_bookings=set())
     tz = program.center.tz
-    result = SeriesResult()
-    day = first_date
-    while day <= last_date:
-        if day.weekday() in weekday_list:
-            if skip_dates and day in skip_dates:
-                result.skipped.append((day, "skipped"))
-            else:
-                start = datetime.combine(day, start_time, tzinfo=tz)
-                end_day = day if end_time > start_time else day + timedelta(days=1)
-                try:
-                    result.sessions.append(
-                        session_create(
-                            program=program,
-                            start=start,
-                            end=datetime.combine(end_day, end_time, tzinfo=tz),
-                            capacity=capacity,
-                            by=by,
-                            space=space,
-                            registration_opens=start - timedelta(days=opens_days_before),
-                        )
-                    )
-                except LinliError as error:
-                    result.skipped.append((day, error.code))
-        day += timedelta(days=1)
-    return result
+    return SeriesResult(
+        outcome.created,
+        [(plan.start.astimezone(tz).date(), code) for plan, code in outcome.skipped],
+    )
 
 
 def appointment_block_create(

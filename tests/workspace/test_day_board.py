@@ -113,3 +113,8 @@ def test_staff_see_only_their_own_centers(a, b, station, manager, other_manager)
 def test_members_and_strangers_are_sent_to_log_in(a) -> None:
     assert client_for(UserFactory()).get(BOARD).status_code == 302
     assert client_for(UserFactory(is_staff=True)).get(BOARD).status_code == 404
+
+
+def test_the_header_links_the_front_desk_only_for_those_who_check_in(a, desk, viewer) -> None:
+    assert 'href="/admin/front-desk/"' in client_for(desk).get("/admin/").content.decode()
+    assert 'href="/admin/front-desk/"' not in client_for(viewer).get("/admin/").content.decode()

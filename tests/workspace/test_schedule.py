@@ -9,9 +9,9 @@ import pytest
 from bookings.models import Booking
 from bookings.services.blackouts import blackout_create
 from services.models import Session
+from services.services.planning import plan_copy_week, plan_series, sessions_create_planned
 from tests.factories import SessionFactory, UserFactory, book
 from tests.workspace.conftest import at, client_for
-from workspace.services.schedule import plan_copy_week, plan_series, sessions_create_planned
 
 pytestmark = pytest.mark.django_db
 SERIES = "/admin/services/session/series/"

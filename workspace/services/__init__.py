@@ -1,3 +1,3 @@
 """Writes of the staff workspace that span apps: dated hours with what they would cancel
-(closures.py), copying a week of sessions (schedule.py), walk-in bookings (walk_ins.py) and
-the front desk's check-in by code (front_desk.py). Each calls the owning app's services."""
+(closures.py) and the front desk's check-in by code (front_desk.py). Each calls the owning
+app's services."""

@@ -13,10 +13,12 @@ from bookings.admin.common import add_service_error
 from centers.models import OpeningException, Space
 from centers.permissions import Action
 from core.errors import LinliError
-from workspace.forms import ClosureForm, CopyWeekForm, PlanConfirmForm
+from services.admin.forms import PlanConfirmForm
+from services.admin.session_pages import report_outcome
+from services.services.planning import plan_copy_week, sessions_create_planned
+from workspace.forms import ClosureForm, CopyWeekForm
 from workspace.scope import centers_for, chosen_center
 from workspace.services.closures import HoursConflict, opening_exception_save, stranded_by
-from workspace.services.schedule import plan_copy_week, sessions_create_planned
 from workspace.views.common import page
 
 
@@ -85,40 +87,6 @@ def closure(request: HttpRequest) -> HttpResponse:
         stranded=stranded,
         action=f"{reverse('admin:closure')}?{urlencode({'center': center.pk})}",
     )
-
-
-def report_outcome(request: HttpRequest, outcome) -> None:
-    """What a plan's creation did, in messages (shared with the weekly series page)."""
-    from services.admin.session_pages import skipped_reason
-
-    n = len(outcome.created)
-    messages.success(
-        request, ngettext("%(n)d session created.", "%(n)d sessions created.", n) % {"n": n}
-    )
-    if outcome.cancelled:
-        messages.warning(
-            request,
-            ngettext(
-                "%(n)d booking was cancelled; its member is told.",
-                "%(n)d bookings were cancelled; their members are told.",
-                outcome.cancelled,
-            )
-            % {"n": outcome.cancelled},
-        )
-    if outcome.skipped:
-        dates = "; ".join(
-            f"{plan.start.astimezone(plan.program.center.tz):%Y-%m-%d %H:%M} {skipped_reason(code)}"
-            for plan, code in outcome.skipped
-        )
-        messages.warning(
-            request,
-            ngettext(
-                "%(n)d date was skipped: %(dates)s",
-                "%(n)d dates were skipped: %(dates)s",
-                len(outcome.skipped),
-            )
-            % {"n": len(outcome.skipped), "dates": dates},
-        )
 
 
 def copy_week(request: HttpRequest) -> HttpResponse:
