@@ -43,6 +43,14 @@ def test_a_front_desk_morning(open_page, log_in, morning) -> None:
     room, booking, desk = morning
     page = open_page(**TABLET)
     log_in(page, desk)
+    # Nothing on these pages may need what the Content-Security-Policy forbids.
+    refused = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
 
     # The day board: the booking is on it, by its member's name.
     page.goto(f"/admin/day/?center={room.center.pk}")
@@ -89,3 +97,4 @@ def test_a_front_desk_morning(open_page, log_in, morning) -> None:
     }
     in_month = Booking.objects.filter(space=room, start__month=timezone.localdate().month).count()
     assert summary[("预约", "全部")] == in_month
+    assert refused == []
