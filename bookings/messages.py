@@ -15,8 +15,7 @@ from centers.models import Center, StaffAssignment
 from centers.selectors import reminder_offsets
 from notifications import registry
 from notifications.registry import Reminder, Text
-from notifications.selectors import not_messaged
-from notifications.services import message_enqueue
+from notifications.services import message_enqueue, recipient_fields
 from notifications.texts import local_time
 
 
@@ -109,18 +108,25 @@ def booking_reminders(now: datetime) -> Iterator[Reminder]:
     """For each reminder offset h (per center): confirmed bookings that start within h hours,
     were made before their reminder time and have no such reminder yet."""
     for hours in reminder_offsets():
-        kind = f"{registry.REMINDER}_{hours}h"
         window = timedelta(hours=hours)
-        bookings = Booking.objects.filter(
-            not_messaged(kind, Booking),
-            status=Booking.Status.CONFIRMED,
-            start__gt=now,
-            start__lte=now + window,
-            created__lte=F("start") - window,
-        ).select_related("member", "space__center")
+        # A range scan of the (status, start) index over the offset's window, no anti-join
+        # against the outbox: the marker says which reminders a booking has had.
+        bookings = list(
+            Booking.objects.filter(
+                Q(reminded_hours__isnull=True) | Q(reminded_hours__gt=hours),
+                status=Booking.Status.CONFIRMED,
+                start__gt=now,
+                start__lte=now + window,
+                created__lte=F("start") - window,
+            )
+            .select_related("member", "space__center")
+            .only("space__center__reminder_hours", *recipient_fields("member"))
+        )
         for booking in bookings:
             if hours in booking.space.center.reminder_offsets:
                 yield Reminder(booking.member, booking, hours)
+        # The caller writes the reminders in the transaction of this mark.
+        Booking.objects.filter(pk__in=[b.pk for b in bookings]).update(reminded_hours=hours)
 
 
 @registry.daily_job

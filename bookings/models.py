@@ -89,6 +89,9 @@ class Booking(models.Model):
     access_code = models.CharField(_("door code"), max_length=6, null=True, blank=True)
     cancel_until = models.DateTimeField(_("cancel until"))
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    # The smallest reminder offset (hours before the start) already written for this booking:
+    # the clock finds what is due without looking into the outbox.
+    reminded_hours = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -5,13 +5,13 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils.translation import gettext_noop
 
 from centers.selectors import reminder_offsets
 from notifications import registry
 from notifications.registry import Reminder, Text
-from notifications.selectors import not_messaged
+from notifications.services import recipient_fields
 from notifications.texts import local_time
 from services.models import HomeVisitRequest, Registration, Session
 
@@ -148,15 +148,23 @@ def registration_reminders(now: datetime) -> Iterator[Reminder]:
     """For each reminder offset h (per center): seated registrations whose session starts
     within h hours, made before their reminder time and with no such reminder yet."""
     for hours in reminder_offsets():
-        kind = f"{registry.REMINDER}_{hours}h"
         window = timedelta(hours=hours)
-        registrations = Registration.objects.filter(
-            not_messaged(kind, Registration),
-            status=Registration.Status.CONFIRMED,
-            session__start__gt=now,
-            session__start__lte=now + window,
-            created__lte=F("session__start") - window,
-        ).select_related("member", "session__program__center")
+        # Sessions in the window first (an index range scan), then their unreminded seats: no
+        # anti-join against the outbox.
+        registrations = list(
+            Registration.objects.filter(
+                Q(reminded_hours__isnull=True) | Q(reminded_hours__gt=hours),
+                status=Registration.Status.CONFIRMED,
+                session__start__gt=now,
+                session__start__lte=now + window,
+                created__lte=F("session__start") - window,
+            )
+            .select_related("member", "session__program__center")
+            .only("session__program__center__reminder_hours", *recipient_fields("member"))
+        )
         for registration in registrations:
             if hours in registration.session.program.center.reminder_offsets:
                 yield Reminder(registration.member, registration, hours)
+        Registration.objects.filter(pk__in=[r.pk for r in registrations]).update(
+            reminded_hours=hours
+        )

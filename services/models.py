@@ -248,6 +248,9 @@ class Registration(models.Model):
     offer_expires_at = models.DateTimeField(_("offer expires"), null=True, blank=True)
     check_in_code = models.CharField(_("check-in code"), max_length=12)
     checked_in_at = models.DateTimeField(null=True, blank=True)
+    # The smallest reminder offset (hours before the start) already written for this seat:
+    # the clock finds what is due without looking into the outbox.
+    reminded_hours = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     created = models.DateTimeField(_("registered"), auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
