@@ -90,12 +90,27 @@ def test_english_and_large_text_keep_the_header_on_screen(page, member, log_in) 
     set_text_size(page, 200)
     for path in ("/", "/programs/", "/me/"):
         page.goto(path)
-        assert horizontal_overflow(page) <= 0, path
-        for control in page.locator(".site-header a, .site-header button").all():
-            box = control.bounding_box()
-            assert box["x"] >= 0 and box["x"] + box["width"] <= 390, (path, control.inner_text())
-            assert box["height"] >= 44 and box["width"] >= 44, (path, control.inner_text())
+        assert_header_fits(page, path)
+    # 长辈模式 still adds to the browser's own 200% (36 px): half the usual size more.
+    assert page.evaluate("() => parseFloat(getComputedStyle(document.body).fontSize)") == 36 + 9
     assert_accessible(page)
+
+    # Back to Chinese, still 长辈模式 at 200%: the header is shorter still.
+    page.get_by_role("button", name="简体中文").click()
+    assert page.locator("html").get_attribute("lang") == "zh-hans"
+    assert_header_fits(page, "/me/", share=0.16)
+
+
+def assert_header_fits(page, path: str, share: float = 0.25) -> None:
+    """No sideways scrolling; every control of the header on the screen and at least 44x44 px;
+    the header takes at most ``share`` of the first screen, so the page itself starts there."""
+    assert horizontal_overflow(page) <= 0, path
+    for control in page.locator(".site-header a, .site-header button").all():
+        box = control.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, (path, control.inner_text())
+        assert box["height"] >= 44 and box["width"] >= 44, (path, control.inner_text())
+    header = page.locator(".site-header").bounding_box()
+    assert header["height"] <= share * 844, (path, header["height"])
 
 
 def test_center_page_is_accessible_and_readable(page) -> None:
