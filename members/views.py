@@ -11,7 +11,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import LinliError
 from core.forms import add_service_errors
@@ -21,7 +21,8 @@ from members.services.identity import member_verify_identity
 from members.services.no_shows import active_suspension
 from members.services.profile import member_update
 from members.web_forms import ChannelsForm, ProfileForm, VerifyForm
-from notifications.models import WeChatConsent
+from notifications.selectors import member_wechat_consents
+from notifications.services import wechat_consent_withdraw
 
 RECENT_POINTS = 5
 POINTS_PAGE = 20
@@ -94,8 +95,24 @@ def channels(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Your message settings are saved."))
             return redirect("members:channels")
-    consents = WeChatConsent.objects.filter(member=member).order_by("template_id")
-    return render(request, "members/channels.html", {"form": form, "consents": consents})
+    return render(
+        request,
+        "members/channels.html",
+        {"form": form, "consents": member_wechat_consents(member)},
+    )
+
+
+@login_required
+@require_POST
+def wechat_withdraw(request: HttpRequest) -> HttpResponse:
+    """Stop one kind of WeChat message (the same service as the API's DELETE)."""
+    try:
+        wechat_consent_withdraw(member=request.user, template_id=request.POST.get("template", ""))
+    except LinliError as error:
+        messages.error(request, str(error.detail))
+    else:
+        messages.success(request, _("Those messages no longer come by WeChat."))
+    return redirect("members:channels")
 
 
 @login_required

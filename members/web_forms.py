@@ -3,6 +3,7 @@ parse and label; the services in ``members.services`` decide."""
 
 from django import forms
 from django.conf import settings
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from members.models import User
@@ -42,7 +43,8 @@ class VerifyForm(forms.Form):
 class ChannelsForm(forms.Form):
     channels = forms.MultipleChoiceField(
         label=_("Tell me by"),
-        choices=User.Channel.choices,
+        # "Email", not "email", in English (the model's labels are lower case for sentences).
+        choices=[(value, capfirst(label)) for value, label in User.Channel.choices],
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

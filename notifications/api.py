@@ -63,6 +63,14 @@ class WeChatConsentsView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
+        responses={200: WeChatConsentsResponseSerializer, 401: ErrorSerializer},
+        description="The templates the member has consents left for, and how many each.",
+    )
+    def get(self, request: Request) -> Response:
+        consents = selectors.wechat_consents_left(request.user)
+        return Response({"consents": WeChatConsentSerializer(consents, many=True).data})
+
+    @extend_schema(
         request=WeChatConsentsSerializer,
         responses={
             200: WeChatConsentsResponseSerializer,
@@ -86,6 +94,25 @@ class WeChatConsentsView(APIView):
             member=request.user, template_ids=serializer.validated_data["template_ids"]
         )
         return Response({"consents": WeChatConsentSerializer(consents, many=True).data})
+
+
+class WeChatConsentView(APIView):
+    """One template's consents, which the member may withdraw."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=None,
+        responses={204: None, 401: ErrorSerializer, 404: ErrorSerializer},
+        description=(
+            "Withdraw the member's consents for this template: no more messages of it go "
+            "through WeChat (they go by the member's next channel) until the member agrees "
+            "again in the mini-program. None to withdraw: 404 `not_found`."
+        ),
+    )
+    def delete(self, request: Request, template_id: str) -> Response:
+        services.wechat_consent_withdraw(member=request.user, template_id=template_id)
+        return Response(status=204)
 
 
 class MessagesView(generics.ListAPIView):

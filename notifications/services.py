@@ -12,7 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.errors import Invalid
+from core.errors import Invalid, NotFound
 from notifications import registry
 from notifications.channels import Permanent, Refused
 from notifications.channels import email as email_channel
@@ -294,3 +294,15 @@ def wechat_consents_record(*, member: Recipient, template_ids: list[str]) -> lis
     logger.info("member %s gave WeChat consent for %s", member.pk, ", ".join(wanted))
     consents = WeChatConsent.objects.filter(member=member, template_id__in=wanted)
     return sorted(consents, key=lambda c: wanted.index(c.template_id))
+
+
+def wechat_consent_withdraw(*, member: Recipient, template_id: str) -> None:
+    """The member wants no more messages of this template through WeChat: the consents they have
+    left for it are dropped, and those messages go by their next channel. Agreeing again in the
+    mini-program lets them through again. Not the member's consent: ``NotFound``."""
+    withdrawn, _counts = WeChatConsent.objects.filter(
+        member=member, template_id=template_id
+    ).delete()
+    if not withdrawn:
+        raise NotFound(_("You have not agreed to this WeChat message."))
+    logger.info("member %s withdrew WeChat consent for %s", member.pk, template_id)

@@ -5,6 +5,8 @@ import pytest
 from django.test import Client
 
 from members.services.points import points_adjust
+from notifications.models import WeChatConsent
+from notifications.services import wechat_consents_record
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -84,6 +86,41 @@ def test_channels_are_saved_in_order(logged_in, member) -> None:
     assert 'value="sms" checked' in logged_in.get("/me/messages/").content.decode().replace(
         ' id="id_channels_1"', ""
     ).replace('type="checkbox" name="channels" ', "")
+
+
+def test_wechat_consents_are_named_and_can_be_withdrawn(logged_in, member, settings) -> None:
+    settings.WECHAT_TEMPLATES = {
+        "booking_confirmed": {"id": "tpl-booking"},
+        "booking_approved": {"id": "tpl-booking"},
+        "reminder": {"id": "tpl-reminder"},
+    }
+    wechat_consents_record(member=member, template_ids=["tpl-booking", "tpl-reminder"])
+    wechat_consents_record(member=member, template_ids=["tpl-booking"])
+    other = UserFactory()
+    wechat_consents_record(member=other, template_ids=["tpl-reminder"])
+
+    page = logged_in.get("/me/messages/").content.decode()
+    # Named by what the messages say, never by WeChat's template ids.
+    assert "预约成功、预约已批准" in page and "还可以通过微信发送2条" in page
+    assert "提醒" in page and ">tpl-" not in page
+
+    response = logged_in.post("/me/messages/wechat/withdraw/", {"template": "tpl-reminder"})
+    assert response.status_code == 302
+    assert list(WeChatConsent.objects.filter(member=member).values_list("template_id")) == [
+        ("tpl-booking",)
+    ]
+    assert WeChatConsent.objects.filter(member=other).exists()
+    page = logged_in.get("/me/messages/").content.decode()
+    assert "不再通过微信发送" in page and 'value="tpl-reminder"' not in page
+
+    # With WeChat unticked, the page says that none of them come by WeChat now.
+    logged_in.post("/me/messages/", {"channels": ["sms"]})
+    assert "没有勾选“微信”" in logged_in.get("/me/messages/").content.decode()
+
+    # Again: nothing to withdraw, said in words as an error.
+    logged_in.post("/me/messages/wechat/withdraw/", {"template": "tpl-reminder"})
+    page = logged_in.get("/me/messages/").content.decode()
+    assert 'role="alert"' in page and "您没有同意过这种微信消息" in page
 
 
 def test_points_history_is_complete_and_paginated(logged_in, member) -> None:

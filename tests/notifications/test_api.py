@@ -1,8 +1,10 @@
 """The member's notification endpoints: WeChat consents the mini-program reports
-(POST /api/v1/me/wechat-consents/) and the member's messages (GET /api/v1/me/messages/)."""
+(POST /api/v1/me/wechat-consents/), lists and withdraws (GET, DELETE .../{template_id}/), and the
+member's messages (GET /api/v1/me/messages/)."""
 
 import pytest
 from django.test import override_settings
+from rest_framework.test import APIClient
 
 from members.models import User
 from members.services.wechat import session_token_for
@@ -65,6 +67,36 @@ def test_accepted_templates_add_one_message_each(member, api) -> None:
     ) == {BOOKING: 2, REMINDER: 1}
     other = UserFactory()
     assert not WeChatConsent.objects.filter(member=other).exists()
+
+
+def test_consents_are_listed_and_withdrawn(member, api) -> None:
+    client = client_for(member, api)
+    client.post(CONSENTS, {"template_ids": [BOOKING, REMINDER]}, format="json")
+    client.post(CONSENTS, {"template_ids": [BOOKING]}, format="json")
+    other = UserFactory()
+    client_for(other, APIClient()).post(CONSENTS, {"template_ids": [REMINDER]}, format="json")
+
+    listed = client.get(CONSENTS)
+    assert listed.status_code == 200
+    assert listed.json() == {
+        "consents": [
+            {"template_id": BOOKING, "remaining": 2},
+            {"template_id": REMINDER, "remaining": 1},
+        ]
+    }
+
+    withdrawn = client.delete(f"{CONSENTS}{REMINDER}/")
+    assert withdrawn.status_code == 204, withdrawn.content
+    assert client.get(CONSENTS).json() == {"consents": [{"template_id": BOOKING, "remaining": 2}]}
+    # Only the member's own: the other member's consent for the same template stays.
+    assert WeChatConsent.objects.get(member=other).remaining == 1
+    assert_error(client.delete(f"{CONSENTS}{REMINDER}/"), 404, "not_found")
+    assert_error(client.delete(f"{CONSENTS}tpl-unknown/"), 404, "not_found")
+
+
+def test_consents_need_a_login(api) -> None:
+    assert_error(api.get(CONSENTS), 401, "not_authenticated")
+    assert_error(api.delete(f"{CONSENTS}{BOOKING}/"), 401, "not_authenticated")
 
 
 def test_a_report_sent_again_counts_once(member, api) -> None:
@@ -171,7 +203,9 @@ def test_the_schema_documents_both(api) -> None:
     schema = api.get("/api/schema/", {"format": "json"}).json()
     paths = schema["paths"]
 
-    assert "post" in paths["/api/v1/me/wechat-consents/"]
+    assert {"get", "post"} <= set(paths["/api/v1/me/wechat-consents/"])
+    withdraw = paths["/api/v1/me/wechat-consents/{template_id}/"]["delete"]
+    assert {"204", "404"} <= set(withdraw["responses"])
     assert "get" in paths["/api/v1/me/messages/"]
     components = schema["components"]["schemas"]
     assert set(components["Message"]["properties"]) == {

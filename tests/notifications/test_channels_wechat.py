@@ -14,7 +14,11 @@ from centers.models import Space
 from members.models import User, WeChatAccount
 from notifications.channels.wechat import THING_MAX
 from notifications.models import Message, WeChatConsent
-from notifications.services import message_send, wechat_consents_record
+from notifications.services import (
+    message_send,
+    wechat_consent_withdraw,
+    wechat_consents_record,
+)
 from tests.factories import BookableSpaceFactory, UserFactory, book
 from tests.notifications.conftest import NOW, WECHAT_APPID, at
 
@@ -125,6 +129,23 @@ def test_each_message_uses_up_a_consent_then_falls_back(space, member, wechat, s
     fallback = Message.objects.get(object_id=second.object_id, channel="sms")
     assert message_send(fallback.pk) == Status.SENT
     assert len(sms.sent) == 1
+
+
+def test_withdrawn_consents_send_nothing_by_wechat(space, member, wechat, sms) -> None:
+    consent(member, times=3)
+    wechat_consent_withdraw(member=member, template_id=CONFIRMED_TEMPLATE)
+    message = confirmation(space, member)
+
+    assert message_send(message.pk) == Status.FELL_BACK
+    assert wechat.sends() == []
+    assert not WeChatConsent.objects.filter(member=member).exists()
+    fallback = Message.objects.get(object_id=message.object_id, channel="sms")
+    assert message_send(fallback.pk) == Status.SENT
+
+    # Agreeing again in the mini-program lets the next one through.
+    consent(member)
+    assert message_send(confirmation(space, member, 15).pk) == Status.SENT
+    assert len(wechat.sends()) == 1
 
 
 def test_43101_refused_falls_back_to_the_next_channel(space, member, wechat, sms) -> None:
