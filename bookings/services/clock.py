@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings.messages import BookingMessage
-from bookings.models import Booking
+from bookings.models import AvailabilityChange, Booking
 from bookings.services.lifecycle import transition
 from members.services.no_shows import no_show_record
 from notifications.notify import notify
-from notifications.registry import clock_job
+from notifications.registry import clock_job, daily_job
 
 logger = logging.getLogger(__name__)
 Status = Booking.Status
@@ -116,3 +116,13 @@ def bookings_complete_past(now: datetime | None = None) -> int:
             notify(BookingMessage.REJECTED, recipient=booking.member, obj=booking)
             count += 1
     return count
+
+
+@daily_job
+def availability_changes_prune(now: datetime | None = None) -> int:
+    """The availability versions of days gone by. Such days are never cached (a day is cached
+    only once the notice period lies before it), so nothing reads their versions again; two
+    days back is past in every zone."""
+    now = now or timezone.now()
+    deleted, _ = AvailabilityChange.objects.filter(day__lt=now.date() - timedelta(days=2)).delete()
+    return deleted

@@ -6,9 +6,11 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
 
-from bookings.models import Booking, BookingEvent, SpaceHold
+from bookings.models import AvailabilityChange, Booking, BookingEvent, SpaceHold
 from bookings.services.clock import (
+    availability_changes_prune,
     bookings_complete_past,
     bookings_mark_no_shows,
     bookings_release_unclaimed,
@@ -242,3 +244,16 @@ def test_a_stricter_center_suspends_sooner(clock, member) -> None:
     bookings_release_unclaimed(now=travel(clock, at(10, 15)))
 
     assert Suspension.objects.get(member=member).ends_at == at(10, 15) + timedelta(days=7)
+
+
+def test_availability_versions_of_days_gone_by_are_pruned() -> None:
+    space = BookableSpaceFactory()
+    today = timezone.now().date()
+    for days in (-10, -3, -2, 0, 5):
+        AvailabilityChange.objects.create(space=space, day=today + timedelta(days=days))
+
+    assert availability_changes_prune() == 2
+    left = sorted(
+        (d - today).days for d in AvailabilityChange.objects.values_list("day", flat=True)
+    )
+    assert left == [-2, 0, 5]
