@@ -9,7 +9,6 @@ the demo residents' bookings and writes nothing, nor undoes what the demo staff 
 """
 
 import logging
-import secrets
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
@@ -20,6 +19,7 @@ from bookings.services.create import booking_create
 from bookings.services.lifecycle import booking_approve, booking_cancel, booking_reject
 from bookings.services.series import booking_series_create
 from centers.models import Center, Space
+from core.codes import short_code
 from core.demo import Loaded, sync
 from core.errors import LinliError
 from members.demo import ADMIN, RESIDENT, STAFF
@@ -83,8 +83,8 @@ def _history(
         end=end,
         status=status,
         purpose=purpose,
-        check_in_code=f"{secrets.randbelow(10**8):08d}",
-        access_code=f"{secrets.randbelow(10**6):06d}" if space.uses_access_codes else None,
+        check_in_code=short_code(8),
+        access_code=short_code(6) if space.uses_access_codes else None,
         cancel_until=start - timedelta(minutes=space.cancel_deadline_minutes),
         checked_in_at=start if status == Status.COMPLETED and space.requires_check_in else None,
         created_by=member,

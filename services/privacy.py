@@ -10,12 +10,14 @@ are cleared.
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.locks import lock_all
 from members.models import User
-from members.services.privacy import anonymizer, export_section
-from services.models import HomeVisitRequest, Registration
+from members.services.privacy import anonymizer, export_section, locks_before_delete
+from services.models import HomeVisitRequest, Registration, Session
 from services.services.registration import registration_cancel
 
 Status = Registration.Status
@@ -70,6 +72,22 @@ def home_visits_export(member: User) -> list[dict[str, Any]]:
     ]
 
 
+def _to_cancel(member: User, now) -> QuerySet[Registration]:
+    return Registration.objects.filter(
+        member=member, status__in=CANCELLED_ON_DELETE, session__start__gt=now
+    )
+
+
+@locks_before_delete
+def registrations_lock(member: User) -> None:
+    """The sessions whose registrations the anonymizer cancels (it locks each again: held
+    already, no new wait)."""
+    sessions = Session.objects.filter(
+        pk__in=_to_cancel(member, timezone.now()).values("session_id")
+    )
+    lock_all(*sessions)
+
+
 @anonymizer
 def registrations_anonymize(member: User) -> None:
     """Run inside member_delete's transaction. Cancelling goes through registration_cancel, so
@@ -77,9 +95,7 @@ def registrations_anonymize(member: User) -> None:
     the member had cancelled (before the deadline)."""
     now = timezone.now()
     reason = _("account deleted")
-    for registration in Registration.objects.filter(
-        member=member, status__in=CANCELLED_ON_DELETE, session__start__gt=now
-    ).order_by("id"):
+    for registration in _to_cancel(member, now).order_by("id"):
         registration_cancel(registration=registration, by=member, reason=reason, now=now)
     HomeVisitRequest.objects.filter(member=member, status__in=OPEN_VISITS).update(
         status=HomeVisitRequest.Status.CANCELLED

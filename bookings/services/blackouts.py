@@ -11,6 +11,7 @@ from bookings.services.lifecycle import booking_cancel
 from centers.models import Space
 from centers.permissions import Action, staff_can
 from core.errors import Invalid, NotFound
+from core.reasons import require_reason
 from members.models import User
 
 MAX_WEEKS = 104
@@ -55,9 +56,7 @@ def blackout_create(
         raise NotFound()
     if end <= start:
         raise Invalid(_("The end must be after the start."), fields={"end": [_("After start.")]})
-    reason = reason.strip()
-    if not reason:
-        raise Invalid(_("Give a reason."), fields={"reason": [_("Give a reason.")]})
+    reason = require_reason(reason)
     tz = space.center.tz
     if repeat_weekly_until and repeat_weekly_until > start.astimezone(tz).date() + timedelta(
         weeks=MAX_WEEKS

@@ -1,5 +1,4 @@
 import logging
-import secrets
 from datetime import datetime
 
 from django.db import transaction
@@ -10,9 +9,10 @@ from bookings import errors, rules
 from bookings.messages import BookingMessage
 from bookings.models import Booking, BookingSeries
 from bookings.services import holds
-from bookings.services.events import record_event
 from centers.models import Space
 from centers.permissions import Action, staff_can
+from core.audit import record_event
+from core.codes import short_code
 from core.errors import Invalid
 from members.errors import NotEligible
 from members.models import Team, User
@@ -22,10 +22,6 @@ from members.services.teams import member_leads
 from notifications.notify import notify
 
 logger = logging.getLogger(__name__)
-
-
-def _code(digits: int) -> str:
-    return f"{secrets.randbelow(10**digits):0{digits}d}"
 
 
 def booking_create(
@@ -94,8 +90,8 @@ def booking_create(
             status=status,
             purpose=purpose.strip()[:200],
             attendees=attendees,
-            check_in_code=_code(8),
-            access_code=_code(6) if space.uses_access_codes else None,
+            check_in_code=short_code(8),
+            access_code=short_code(6) if space.uses_access_codes else None,
             cancel_until=rules.cancel_until(space, start),
             created_by=by,
         )

@@ -13,14 +13,14 @@ from django.db.models import QuerySet
 from bookings import errors
 from bookings.models import AvailabilityChange, SpaceHold
 from centers.models import Space
+from core.locks import lock
 
 
 def lock_space(space: Space) -> Space:
-    """Serialize everything that takes time in one space (PostgreSQL row lock; on SQLite the
-    IMMEDIATE transaction already holds the write lock). Locks the row without reading it again:
-    ``space`` as the caller loaded it (with its center) is returned."""
-    # of=self: lock the space row only, not its center (which every space of it shares).
-    list(Space.objects.select_for_update(of=("self",)).filter(pk=space.pk).values_list("pk"))
+    """Serialize everything that takes time in one space: its row lock (core.locks; only that
+    row, not its center, which every space of it shares). The row is not read again: ``space``
+    as the caller loaded it (with its center) is returned."""
+    lock(space, reread=False)
     space.center  # noqa: B018 (loaded now if the caller did not: callers read its zone)
     return space
 

@@ -7,16 +7,16 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from bookings import errors
 from bookings.messages import BookingMessage
 from bookings.models import Booking, SpaceHold
 from bookings.services import holds
-from bookings.services.events import record_event
 from centers.permissions import Action, centers_where, staff_can
-from core.errors import Invalid, NotFound
+from core import audit
+from core.errors import NotFound
 from core.localtime import clock
+from core.reasons import require_reason
 from members.models import User
 from notifications.notify import notify
 
@@ -34,18 +34,20 @@ def transition(
     error: type[Exception] = errors.InvalidTransition,
     extra: dict | None = None,
 ) -> Booking:
-    """Move ``booking`` to ``to`` if it is in ``allowed_from``; release its time if the new
-    status does not hold time; write the audit row. Must run inside a transaction."""
-    before = booking.status
-    updated = Booking.objects.filter(pk=booking.pk, status__in=list(allowed_from)).update(
-        status=to, updated=timezone.now(), **(extra or {})
+    """``core.audit.transition`` of a booking, which also releases its time if the new status
+    does not hold time. Must run inside a transaction."""
+    booking = audit.transition(
+        booking,
+        to=to,
+        allowed_from=allowed_from,
+        action=action,
+        actor=actor,
+        reason=reason,
+        error=error,
+        fields=extra,
     )
-    if not updated:
-        raise error()
     if to not in Booking.HOLDING:
         holds.release(SpaceHold.objects.filter(booking=booking))
-    booking.refresh_from_db()
-    record_event(booking, action, before, to, actor, reason)
     return booking
 
 
@@ -55,20 +57,13 @@ def _require_staff(by: User, booking: Booking, action: Action) -> None:
         raise NotFound()
 
 
-def _reason(reason: str) -> str:
-    reason = reason.strip()
-    if not reason:
-        raise Invalid(_("Give a reason."), fields={"reason": [_("Give a reason.")]})
-    return reason
-
-
 def booking_cancel(*, booking: Booking, by: User, reason: str = "", now: datetime | None = None):
     """The member cancels before the space's deadline; staff cancel any time, with a reason."""
     now = now or timezone.now()
     as_staff = by.pk != booking.member_id
     if as_staff:
         _require_staff(by, booking, Action.MANAGE_BOOKINGS)
-        reason = _reason(reason)
+        reason = require_reason(reason)
     if booking.status not in Booking.HOLDING or booking.end <= now:
         raise errors.NotCancellable()
     if not as_staff and now > booking.cancel_until:
@@ -104,7 +99,7 @@ def booking_approve(*, booking: Booking, by: User) -> Booking:
 
 def booking_reject(*, booking: Booking, by: User, reason: str) -> Booking:
     _require_staff(by, booking, Action.MANAGE_BOOKINGS)
-    reason = _reason(reason)
+    reason = require_reason(reason)
     with transaction.atomic():
         booking = transition(
             booking,

@@ -23,6 +23,8 @@ from community import errors
 from community.messages import ANSWERED, ProposalMessage
 from community.models import Proposal, ProposalEvent, ProposalSupport
 from core.errors import Invalid, NotFound
+from core.locks import lock
+from core.reasons import require_reason
 from members.models import User
 from members.selectors import may_act_for
 from notifications.notify import notify
@@ -84,7 +86,7 @@ def proposal_create(
         raise Invalid(_("This center is closed."), fields={"center": [_("Closed.")]})
     title, text = _clean(title, text)
     with transaction.atomic():
-        User.objects.select_for_update().filter(pk=member.pk).first()
+        lock(member)
         posted_today = Proposal.objects.filter(
             author=member, created__gte=now - timedelta(days=1)
         ).count()
@@ -222,9 +224,7 @@ def _tell_everyone(proposal: Proposal, event: ProposalEvent) -> None:
 def proposal_hide(*, proposal: Proposal, by: User, reason: str) -> Proposal:
     """Take a proposal off the wall; its author reads why."""
     _require_staff(by, proposal)
-    reason = reason.strip()
-    if not reason:
-        raise Invalid(_("Give a reason."), fields={"reason": [_("Give a reason.")]})
+    reason = require_reason(reason)
     with transaction.atomic():
         before = Proposal.objects.values_list("status", flat=True).get(pk=proposal.pk)
         updated = Proposal.objects.filter(pk=proposal.pk, status__in=Proposal.PUBLIC).update(

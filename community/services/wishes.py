@@ -21,6 +21,8 @@ from community import errors
 from community.messages import CommunityMessage
 from community.models import Wish, WishEvent
 from core.errors import Invalid, NotFound
+from core.locks import lock
+from core.reasons import require_reason
 from members.errors import NotEligible, VerificationRequired
 from members.models import PointsEntry, Team, TeamMembership, User
 from members.selectors import may_act_for
@@ -116,7 +118,7 @@ def wish_create(
     text = _clean_text(text)
     with transaction.atomic():
         # The member's row serializes their posts, so the limit holds for a double click too.
-        User.objects.select_for_update().filter(pk=member.pk).first()
+        lock(member)
         if Wish.objects.filter(wisher=member, status__in=Wish.OPEN).count() >= MAX_OPEN_WISHES:
             raise errors.TooManyOpenWishes()
         wish = Wish.objects.create(
@@ -146,9 +148,7 @@ def wish_publish(*, wish: Wish, by: User) -> Wish:
 def wish_decline(*, wish: Wish, by: User, reason: str) -> Wish:
     if not _is_staff(by, wish):
         raise NotFound()
-    reason = reason.strip()
-    if not reason:
-        raise Invalid(_("Give a reason."), fields={"reason": [_("Give a reason.")]})
+    reason = require_reason(reason)
     with transaction.atomic():
         wish, event = _move(
             wish,

@@ -145,6 +145,10 @@ if env.str("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["core.db_router.ReplicaRouter"]
 
+# How long a transaction waits for a row lock (core.locks, PostgreSQL) before the request gives
+# up with "busy, try again" (503): queues of seconds mean a rush, not a reason to hold a worker.
+LOCK_TIMEOUT = 10  # seconds
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "members.User"
 

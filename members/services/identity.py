@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import Invalid
+from core.locks import lock
 from members import crypto, errors, idcard
 from members.models import User
 
@@ -33,7 +34,7 @@ def member_verify_identity(
     digest = crypto.digest(number.value)
 
     with transaction.atomic():
-        locked = User.objects.select_for_update().get(pk=member.pk)
+        locked = lock(member)
         if locked.is_verified:
             raise errors.AlreadyVerified()
         if User.objects.filter(id_number_digest=digest).exclude(pk=member.pk).exists():
@@ -69,7 +70,7 @@ def identity_keys_rotate() -> int:
     ids = User.objects.exclude(id_number_encrypted="").values_list("pk", flat=True)
     for pk in ids.iterator():
         with transaction.atomic():
-            user = User.objects.select_for_update().get(pk=pk)
+            user = lock(User(pk=pk))
             number = crypto.decrypt(user.id_number_encrypted)
             user.id_number_encrypted = crypto.rotate(user.id_number_encrypted)
             user.real_name_encrypted = crypto.rotate(user.real_name_encrypted)

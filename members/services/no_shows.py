@@ -12,7 +12,9 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from centers.models import Center
-from core.errors import Conflict, Invalid
+from core.errors import Conflict
+from core.locks import lock
+from core.reasons import require_reason
 from members import errors
 from members.messages import MemberMessage
 from members.models import NoShow, Suspension, User
@@ -53,7 +55,7 @@ def no_show_record(*, member: User, center: Center, cause: Any, occurred_at: dat
     for the same cause. Warns on the first no-show, suspends when the policy says so."""
     with transaction.atomic():
         # Serialize per member so two no-shows recorded at once cannot both miss the limit.
-        User.objects.select_for_update().filter(pk=member.pk).first()
+        lock(member)
         try:
             with transaction.atomic():
                 NoShow.objects.create(
@@ -97,9 +99,7 @@ def no_show_record(*, member: User, center: Center, cause: Any, occurred_at: dat
 
 
 def suspension_lift(*, suspension: Suspension, by: User, reason: str) -> Suspension:
-    reason = reason.strip()
-    if not reason:
-        raise Invalid(_("Give a reason."), fields={"reason": [_("Give a reason.")]})
+    reason = require_reason(reason)
     lifted = Suspension.objects.filter(pk=suspension.pk, lifted_at__isnull=True).update(
         lifted_at=timezone.now(), lifted_by=by, lift_reason=reason[:200]
     )

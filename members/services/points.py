@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from centers.models import Center
 from core.errors import Conflict, Invalid
+from core.reasons import require_reason
 from members import errors
 from members.models import PointsEntry, User
 
@@ -122,13 +123,12 @@ def points_adjust(
     *, member: User, delta: int, reason: str, by: User, center: Center
 ) -> PointsEntry:
     """A staff correction, with the reason recorded."""
-    if not reason.strip():
-        raise Invalid(_("Give a reason."), fields={"reason": [_("Give a reason.")]})
+    reason = require_reason(reason)
     return _change(
         member=member,
         delta=delta,
         kind=Kind.ADJUSTMENT,
-        reason=reason.strip(),
+        reason=reason,
         center=center,
         by=by,
     )

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
+from core.locks import lock
 from members.models import User
 
 logger = logging.getLogger(__name__)
@@ -39,6 +40,16 @@ def export_section(key: str):
 
 def anonymizer(fn: Callable[[User], None]) -> Callable[[User], None]:
     ANONYMIZERS.append(fn)
+    return fn
+
+
+# ... and, when their anonymizer locks rows that come before the member in the lock order
+# (core.locks), lock those first: function(member) -> None, before the member's row is locked.
+LOCKS_BEFORE_DELETE: list[Callable[[User], None]] = []
+
+
+def locks_before_delete(fn: Callable[[User], None]) -> Callable[[User], None]:
+    LOCKS_BEFORE_DELETE.append(fn)
     return fn
 
 
@@ -126,7 +137,11 @@ def member_delete(*, member: User) -> User:
     from allauth.account.models import EmailAddress
 
     with transaction.atomic():
-        user = User.objects.select_for_update().get(pk=member.pk)
+        # What the anonymizers will lock and comes before the member in the lock order
+        # (core.locks: the sessions of registrations to cancel), first.
+        for lock_first in LOCKS_BEFORE_DELETE:
+            lock_first(member)
+        user = lock(member)
         user.username = f"deleted-{user.pk}"
         user.first_name = user.last_name = user.display_name = ""
         user.email = ""

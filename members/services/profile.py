@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import Invalid
+from core.locks import lock
 from members.models import User
 
 logger = logging.getLogger(__name__)
@@ -63,7 +64,7 @@ def member_update(*, member: User, data: dict[str, Any], today: date | None = No
     if fixed := sorted(data.keys() - EDITABLE):
         raise Invalid(fields={field: [_("This field cannot be changed.")] for field in fixed})
     with transaction.atomic():
-        locked = User.objects.select_for_update().get(pk=member.pk)
+        locked = lock(member)
         changes = {field: _clean(locked, field, value, today) for field, value in data.items()}
         for field, value in changes.items():
             setattr(locked, field, value)

@@ -7,14 +7,15 @@ from django.utils import timezone
 
 from bookings import errors as booking_errors
 from centers.permissions import Action, centers_where, staff_can
+from core.audit import transition
 from core.errors import NotFound
 from core.localtime import clock
 from members.models import PointsEntry, User
 from members.services.no_shows import no_show_record
 from members.services.points import points_earn
 from notifications.registry import clock_job
+from services import errors as services_errors
 from services.models import Registration, Session
-from services.services.common import set_status
 from services.services.volunteering import shift_confirm
 
 Status = Registration.Status
@@ -35,7 +36,15 @@ def registration_check_in(
     with transaction.atomic():
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
         _ensure_check_in_open(registration, now)
-        set_status(registration, Status.CHECKED_IN, action="check_in", actor=by, checked_in_at=now)
+        transition(
+            registration,
+            to=Status.CHECKED_IN,
+            allowed_from=[Status.CONFIRMED],
+            action="check_in",
+            actor=by,
+            error=booking_errors.CheckInNotOpen,
+            fields={"checked_in_at": now},
+        )
         if registration.role_id:
             shift_confirm(registration, by)
         elif program.points_reward:
@@ -109,7 +118,14 @@ def registrations_mark_no_shows(now: datetime | None = None) -> int:
             .select_related("member", "session__program__center")[:200]
         )
         for registration in due:
-            set_status(registration, Status.NO_SHOW, action="no_show", actor=None)
+            transition(
+                registration,
+                to=Status.NO_SHOW,
+                allowed_from=[Status.CONFIRMED],
+                action="no_show",
+                actor=None,
+                error=services_errors.InvalidTransition,
+            )
             no_show_record(
                 member=registration.member,
                 center=registration.session.program.center,

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from centers.permissions import Action, staff_can
+from core.audit import transition
 from core.errors import Conflict, NotFound
 from members.errors import InsufficientPoints
 from members.models import User
@@ -19,7 +20,7 @@ from notifications.notify import notify
 from services import errors
 from services.messages import DRAWN
 from services.models import LotteryDraw, Program, Registration, Session
-from services.services.common import lock_session, set_status
+from services.services.common import lock_session
 from services.services.registration import _next_position, _spend
 
 Status = Registration.Status
@@ -68,17 +69,26 @@ def session_draw_lottery(
                         Session.objects.filter(pk=session.pk).update(
                             seats_taken=F("seats_taken") + registration.party_size
                         )
-                        set_status(registration, Status.CONFIRMED, action="lottery_win", actor=by)
+                        transition(
+                            registration,
+                            to=Status.CONFIRMED,
+                            allowed_from=[Status.ENTERED],
+                            action="lottery_win",
+                            actor=by,
+                            error=errors.InvalidTransition,
+                        )
                         seated = True
                 except InsufficientPoints:
                     seated = False
             if not seated:
-                set_status(
+                transition(
                     registration,
-                    Status.WAITLISTED,
+                    to=Status.WAITLISTED,
+                    allowed_from=[Status.ENTERED],
                     action="lottery_waitlist",
                     actor=by,
-                    position=_next_position(session),
+                    error=errors.InvalidTransition,
+                    fields={"position": _next_position(session)},
                 )
             notify(DRAWN[registration.status], recipient=registration.member, obj=registration)
         draw = LotteryDraw.objects.create(

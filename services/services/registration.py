@@ -14,7 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from centers.permissions import Action, staff_can
+from core.audit import record_event, transition
+from core.codes import short_code
 from core.errors import LinliError, NotFound
+from core.locks import lock
 from members import errors as member_errors
 from members.models import User
 from members.services.eligibility import eligibility_check, member_is_free
@@ -25,11 +28,13 @@ from notifications.registry import clock_job
 from services import errors
 from services.messages import REGISTERED, ProgramMessage
 from services.models import Program, Registration, Session, VolunteerRole
-from services.services.common import lock_session, new_code, record_event, set_status
+from services.services.common import lock_session
 from services.services.volunteering import role_check, role_seat_release, role_seat_take
 
 logger = logging.getLogger(__name__)
 Status = Registration.Status
+# A member may leave a seat, an offer, the waitlist or the lottery; not once checked in.
+CANCELLABLE = [s for s in Registration.ACTIVE if s != Status.CHECKED_IN]
 
 
 def points_due(program: Program, member: User, session: Session, party_size: int) -> int:
@@ -126,7 +131,7 @@ def session_register(
             # The session before the member, as cancelling and refunding take them: the other
             # order deadlocks with staff cancelling the session while its members register.
             session = lock_session(session)
-            User.objects.select_for_update().filter(pk=member.pk).first()
+            lock(member)
             # Checked under the locks, so a session cancelled or a daily limit reached by a
             # concurrent request is seen here.
             _check_can_register(session, member, party_size, now)
@@ -139,7 +144,7 @@ def session_register(
                 member=member,
                 party_size=party_size,
                 role=role,
-                check_in_code=new_code(),
+                check_in_code=short_code(8),
             )
             if role is not None:
                 role_seat_take(session, role)
@@ -209,7 +214,15 @@ def offer_next(session: Session, now: datetime) -> list[Registration]:
             seats_taken=F("seats_taken") + first.party_size
         )
         session.refresh_from_db()
-        set_status(first, Status.OFFERED, action="offer", actor=None, offer_expires_at=expires)
+        transition(
+            first,
+            to=Status.OFFERED,
+            allowed_from=[Status.WAITLISTED],
+            action="offer",
+            actor=None,
+            error=errors.InvalidTransition,
+            fields={"offer_expires_at": expires},
+        )
         notify(ProgramMessage.WAITLIST_OFFER, recipient=first.member, obj=first)
         offered.append(first)
 
@@ -242,12 +255,14 @@ def registration_cancel(
         if now >= session.start and not as_staff:
             raise errors.NotCancellable()
         was_seated = registration.status in Registration.SEATED
-        set_status(
+        transition(
             registration,
-            Status.CANCELLED,
+            to=Status.CANCELLED,
+            allowed_from=CANCELLABLE,
             action="cancel_by_staff" if as_staff else "cancel",
             actor=by,
             reason=reason,
+            error=errors.NotCancellable,
         )
         deadline = session.start - timedelta(hours=session.program.cancel_deadline_hours)
         if as_staff or now <= deadline:
@@ -272,7 +287,7 @@ def registration_accept(
         raise NotFound()
     with transaction.atomic():
         session = lock_session(registration.session)  # session, then member (see above)
-        User.objects.select_for_update().filter(pk=member.pk).first()
+        lock(member)
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
         if registration.status != Status.OFFERED:
             # The contract's code for "no open offer" (API.md lists only this one for accept).
@@ -280,7 +295,14 @@ def registration_accept(
         if registration.offer_expires_at <= now:
             raise errors.OfferExpired()
         _spend(registration, session)
-        set_status(registration, Status.CONFIRMED, action="accept", actor=member)
+        transition(
+            registration,
+            to=Status.CONFIRMED,
+            allowed_from=[Status.OFFERED],
+            action="accept",
+            actor=member,
+            error=errors.InvalidTransition,
+        )
         notify(ProgramMessage.REGISTRATION_CONFIRMED, recipient=member, obj=registration)
     return registration
 
@@ -304,7 +326,14 @@ def offers_expire(now: datetime | None = None) -> int:
                 .select_related("member")
             )
             for registration in expired:
-                set_status(registration, Status.EXPIRED, action="offer_expired", actor=None)
+                transition(
+                    registration,
+                    to=Status.EXPIRED,
+                    allowed_from=[Status.OFFERED],
+                    action="offer_expired",
+                    actor=None,
+                    error=errors.InvalidTransition,
+                )
                 _release_seats(session, registration)
                 notify(
                     ProgramMessage.OFFER_EXPIRED, recipient=registration.member, obj=registration

@@ -14,14 +14,16 @@ from bookings.services import holds
 from bookings.services.lifecycle import booking_cancel
 from centers.models import Space
 from centers.permissions import Action, staff_can
+from core.audit import transition
 from core.errors import Invalid, NotFound
+from core.reasons import require_reason
 from members.models import User
 from members.services.points import points_refund
 from notifications.notify import notify
 from services import errors
 from services.messages import ProgramMessage
 from services.models import Program, Registration, Session, VolunteerRole
-from services.services.common import lock_session, set_status
+from services.services.common import lock_session
 from services.services.registration import offer_next
 
 
@@ -232,9 +234,7 @@ def session_cancel(*, session: Session, by: User, reason: str) -> Session:
     """Cancel a session: every registration is cancelled with its points refunded, the space
     is freed, and members are told why."""
     _require(by, session.program)
-    reason = reason.strip()
-    if not reason:
-        raise Invalid(_("Give a reason."), fields={"reason": [_("Give a reason.")]})
+    reason = require_reason(reason)
     with transaction.atomic():
         session = lock_session(session)
         if session.status != Session.Status.SCHEDULED:
@@ -247,12 +247,14 @@ def session_cancel(*, session: Session, by: User, reason: str) -> Session:
         for registration in session.registrations.filter(
             status__in=Registration.ACTIVE
         ).select_related("member"):
-            set_status(
+            transition(
                 registration,
-                Registration.Status.CANCELLED,
+                to=Registration.Status.CANCELLED,
+                allowed_from=Registration.ACTIVE,
                 action="session_cancelled",
                 actor=by,
                 reason=reason,
+                error=errors.InvalidTransition,
             )
             points_refund(
                 member=registration.member,

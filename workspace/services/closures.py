@@ -16,6 +16,8 @@ from centers.models import Center, OpeningException, Space
 from centers.permissions import Action, staff_can
 from centers.selectors import space_hours
 from core.errors import Conflict, Invalid, NotFound
+from core.locks import Busy, lock_all
+from core.reasons import require_reason
 from members.models import User
 from services.models import Session
 from services.services.sessions import session_cancel
@@ -113,16 +115,20 @@ def opening_exception_save(
         raise Invalid(_("The end date cannot be before the start date."))
     if (exception.opens is None) != (exception.closes is None):
         raise Invalid(_("Give both times, or neither to close."))
-    reason = reason.strip()
     with transaction.atomic():
+        # Sessions come before spaces in the lock order (core.locks): the sessions it would
+        # strand first, then the spaces (no booking or session slips in while we look).
+        sessions = lock_all(*stranded_by(exception).sessions)
         spaces = [exception.space] if exception.space_id else list(center.spaces.order_by("pk"))
         for space in spaces:
-            holds.lock_space(space)  # no booking slips in while we look
+            holds.lock_space(space)
         stranded = stranded_by(exception)
+        if {s.pk for s in stranded.sessions} - {s.pk for s in sessions}:
+            raise Busy()  # a session scheduled meanwhile: try again
         if stranded and not cancel_stranded:
             raise HoursConflict(stranded)
-        if stranded and not reason:
-            raise Invalid(_("Give a reason."), fields={"reason": [_("Give a reason.")]})
+        if stranded:
+            reason = require_reason(reason)
         for booking in stranded.bookings:
             booking_cancel(booking=booking, by=by, reason=reason)
         for session in stranded.sessions:
