@@ -12,13 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from bookings.admin.common import ServiceAddMixin, SpaceBoundAdmin, SpaceListFilter
+from bookings.admin.common import SpaceBoundAdmin, SpaceListFilter
 from bookings.admin.forms import BlackoutForm
 from bookings.conflicts import InTheWay
 from bookings.errors import BlackoutConflict
 from bookings.models import Blackout
 from bookings.services.blackouts import blackout_create, blackout_delete
 from centers.permissions import Action
+from core.admin_kit import ServiceAddMixin
 
 
 def week_key(item: InTheWay) -> str:

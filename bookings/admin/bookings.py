@@ -6,25 +6,15 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from bookings.admin.common import (
-    ReadOnlyInline,
-    SpaceBoundAdmin,
-    SpaceListFilter,
-    ask_reason,
-    local,
-    redirect_back,
-)
-from bookings.admin.forms import CheckInForm
+from bookings.admin.common import SpaceBoundAdmin, SpaceListFilter
 from bookings.models import Booking, BookingEvent
 from bookings.services.lifecycle import (
     booking_approve,
@@ -35,6 +25,7 @@ from bookings.services.lifecycle import (
 )
 from centers.admin_scope import CenterScopedInline
 from centers.permissions import Action, staff_can
+from core.admin_kit import CheckInByCodeMixin, ReadOnlyInline, ask_reason, local, redirect_back
 from core.errors import LinliError
 from core.localtime import span
 
@@ -118,7 +109,7 @@ class BookingEventInline(ReadOnlyInline, CenterScopedInline, admin.TabularInline
 
 
 @admin.register(Booking)
-class BookingAdmin(SpaceBoundAdmin):
+class BookingAdmin(CheckInByCodeMixin, SpaceBoundAdmin):
     # Few, short columns: the whole row fits a 1024px tablet next to the filters.
     list_display = ["when", "place", "who", "status", "attendees"]
     list_display_links = ["when"]
@@ -334,38 +325,16 @@ class BookingAdmin(SpaceBoundAdmin):
 
     # --- The check-in desk -------------------------------------------------------------------
 
+    check_in_template = "admin/bookings/booking/check_in.html"
+    checked_in_name = "booking"
+
     def get_urls(self) -> list:
-        check_in = path(
-            "check-in/",
-            self.admin_site.admin_view(self.check_in_view),
-            name="bookings_booking_check_in",
-        )
-        return [check_in, *super().get_urls()]
+        return [self.check_in_url(), *super().get_urls()]
+
+    def check_in_by_code(self, request: HttpRequest, code: str) -> Booking:
+        """The booking is found among the staff member's centers'."""
+        return booking_check_in_by_code(by=request.user, code=code)
 
     def changelist_view(self, request: HttpRequest, extra_context=None) -> HttpResponse:
         extra = {"can_check_in": self.has_check_in_permission(request)}
         return super().changelist_view(request, extra | (extra_context or {}))
-
-    def check_in_view(self, request: HttpRequest) -> HttpResponse:
-        """Staff type or scan a member's code; the booking is found among their centers'."""
-        if not self.has_check_in_permission(request):
-            raise PermissionDenied
-        booking = None
-        form = CheckInForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                booking = booking_check_in_by_code(by=request.user, code=form.cleaned_data["code"])
-            except LinliError as error:
-                form.add_error("code", str(error.detail))
-            else:
-                form = CheckInForm()  # ready for the next member
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Check in by code"),
-            "opts": self.opts,
-            "form": form,
-            "booking": booking,
-            "media": self.media,
-        }
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, "admin/bookings/booking/check_in.html", context)

@@ -99,14 +99,3 @@ class SeriesForm(SpaceChoiceForm):
         if member is None:
             raise ValidationError(_("No member has this username or mobile number."))
         return member
-
-
-class CheckInForm(forms.Form):
-    code = forms.CharField(
-        label=_label(Booking, "check_in_code"),
-        max_length=12,
-        widget=forms.TextInput(
-            attrs={"autofocus": True, "autocomplete": "off", "inputmode": "numeric"}
-        ),
-        help_text=_("Type or scan the code the member shows."),
-    )

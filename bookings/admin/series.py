@@ -11,15 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from bookings.admin.common import (
-    ReadOnlyInline,
-    ServiceAddMixin,
-    SpaceBoundAdmin,
-    SpaceListFilter,
-    ask_reason,
-    error_message,
-    redirect_back,
-)
+from bookings.admin.common import SpaceBoundAdmin, SpaceListFilter
 from bookings.admin.forms import SeriesForm
 from bookings.errors import SeriesEmpty
 from bookings.models import Booking, BookingSeries
@@ -27,6 +19,7 @@ from bookings.services.series import SeriesResult, booking_series_cancel, bookin
 from centers import weekdays
 from centers.admin_scope import CenterScopedInline, center_ids
 from centers.permissions import Action, staff_can
+from core.admin_kit import ReadOnlyInline, ServiceAddMixin, ask_reason, error_message, redirect_back
 from core.errors import LinliError
 from members.models import Team
 

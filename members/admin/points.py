@@ -1,6 +1,6 @@
+from typing import Any
+
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from centers.admin_scope import center_ids
 from centers.models import Center
-from core.errors import LinliError
+from core.admin_kit import ServiceAddMixin
 from members.admin.common import MemberScopedAdmin
 from members.admin.forms import PointsAdjustmentForm
 from members.models import PointsEntry
@@ -16,7 +16,7 @@ from members.services.points import points_adjust
 
 
 @admin.register(PointsEntry)
-class PointsEntryAdmin(MemberScopedAdmin):
+class PointsEntryAdmin(ServiceAddMixin, MemberScopedAdmin):
     """The ledger is append-only: nobody changes or deletes a line. Staff who manage members add
     adjustments, with a reason, through points_adjust (which keeps the balance and the ledger
     together and refuses to overdraw)."""
@@ -54,59 +54,30 @@ class PointsEntryAdmin(MemberScopedAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: PointsEntry | None = None) -> bool:
         return False
 
-    def add_view(
-        self, request: HttpRequest, form_url: str = "", extra_context: dict | None = None
-    ) -> HttpResponse:
-        if not self.has_add_permission(request):
-            raise PermissionDenied
+    add_form_class = PointsAdjustmentForm
+    add_fieldsets = [(None, {"fields": ["member", "delta", "reason", "center"]})]
+    add_title = _("Adjust points")
+
+    def get_add_form_kwargs(self, request: HttpRequest) -> dict[str, Any]:
         centers = Center.objects.filter(is_active=True)
         if not request.user.is_superuser:
             centers = centers.filter(id__in=center_ids(request, self.edit_action))
-        form = PointsAdjustmentForm(
-            request.POST if request.method == "POST" else None, centers=centers
-        )
-        if form.is_bound and form.is_valid():
-            data = form.cleaned_data
-            try:
-                with transaction.atomic():
-                    entry = points_adjust(
-                        member=data["member"],
-                        delta=data["delta"],
-                        reason=data["reason"],
-                        by=request.user,
-                        center=data["center"],
-                    )
-                    self.log_addition(request, entry, [{"added": {}}])
-            except LinliError as error:
-                for field, problems in (error.fields or {None: [error.detail]}).items():
-                    for problem in problems:
-                        form.add_error(field if field in form.fields else None, str(problem))
-            else:
-                message = _("%(member)s: %(delta)+d points; the balance is now %(balance)d.")
-                values = {"member": entry.member, "delta": entry.delta}
-                self.message_user(
-                    request, message % (values | {"balance": entry.balance_after}), messages.SUCCESS
-                )
-                return HttpResponseRedirect(reverse("admin:members_pointsentry_changelist"))
+        return {"centers": centers}
 
-        adminform = helpers.AdminForm(
-            form, [(None, {"fields": ["member", "delta", "reason", "center"]})], {}
+    def perform_add(self, request: HttpRequest, form: PointsAdjustmentForm) -> HttpResponse:
+        data = form.cleaned_data
+        with transaction.atomic():
+            entry = points_adjust(
+                member=data["member"],
+                delta=data["delta"],
+                reason=data["reason"],
+                by=request.user,
+                center=data["center"],
+            )
+            self.log_addition(request, entry, [{"added": {}}])
+        message = _("%(member)s: %(delta)+d points; the balance is now %(balance)d.")
+        values = {"member": entry.member, "delta": entry.delta}
+        self.message_user(
+            request, message % (values | {"balance": entry.balance_after}), messages.SUCCESS
         )
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Adjust points"),
-            "subtitle": None,
-            "adminform": adminform,
-            "object_id": None,
-            "original": None,
-            "is_popup": False,
-            "to_field": None,
-            "media": self.media + adminform.media,
-            "inline_admin_formsets": [],
-            "errors": helpers.AdminErrorList(form, []),
-            "preserved_filters": self.get_preserved_filters(request),
-            "show_save_and_add_another": False,
-            "show_save_and_continue": False,
-            **(extra_context or {}),
-        }
-        return self.render_change_form(request, context, add=True, form_url=form_url)
+        return HttpResponseRedirect(reverse("admin:members_pointsentry_changelist"))

@@ -1,13 +1,13 @@
 from typing import Any
 
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.template.response import TemplateResponse
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.admin_kit import confirm_page, confirmed
 from core.errors import Conflict
 from members.admin.common import MemberScopedAdmin
 from members.admin.forms import SuspensionLiftForm
@@ -51,7 +51,7 @@ class SuspensionAdmin(MemberScopedAdmin):
 
     @admin.action(description=_("Lift the selected suspensions…"), permissions=["lift"])
     def lift(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
-        form = SuspensionLiftForm(request.POST if "apply" in request.POST else None)
+        form = SuspensionLiftForm(request.POST if confirmed(request) else None)
         if form.is_bound and form.is_valid():
             lifted = 0
             for suspension in self.managed(request, queryset).filter(lifted_at__isnull=True):
@@ -70,14 +70,22 @@ class SuspensionAdmin(MemberScopedAdmin):
                 messages.SUCCESS if lifted else messages.WARNING,
             )
             return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Lift suspensions"),
-            "opts": self.opts,
-            "form": form,
-            "suspensions": queryset.select_related("member", "center"),
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            "media": self.media,
-        }
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, "admin/members/suspension/lift.html", context)
+        return confirm_page(
+            self,
+            request,
+            queryset.select_related("member", "center"),
+            form=form,
+            action="lift",
+            title=_("Lift suspensions"),
+            button=_("Lift"),
+            lead=_(
+                "These members may book and register again as soon as their suspension is lifted:"
+            ),
+            label=suspension_label,
+        )
+
+
+def suspension_label(suspension: Suspension) -> str:
+    until = formats.date_format(timezone.localtime(suspension.ends_at), "Y-m-d H:i")
+    label = f"{suspension.member} · {suspension.center} · {_('until')} {until}"
+    return f"{label} ({_('already lifted')})" if suspension.lifted_at else label

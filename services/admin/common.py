@@ -1,14 +1,11 @@
-"""What the program screens share: the choices a staff member may schedule with, and the page
-of a form whose input goes to one service."""
+"""What the program screens share: the choices a staff member may schedule with, how staff
+call a member, a session conflict in words."""
 
 from typing import Any
 
-from django import forms
 from django.contrib import admin
-from django.contrib.admin import helpers
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -103,36 +100,3 @@ def conflict_message(conflict: errors.SessionConflict) -> str:
     return _("Bookings already use this space at this time: %(bookings)s") % {
         "bookings": "; ".join(f"{b} · {b.member}" for b in conflict.bookings)
     }
-
-
-def form_page(
-    model_admin: admin.ModelAdmin,
-    request: HttpRequest,
-    *,
-    form: forms.Form,
-    fieldsets: list,
-    title: str,
-    button: str,
-    lead: str = "",
-    extra: dict[str, Any] | None = None,
-) -> TemplateResponse:
-    """An admin-looking page for a form that one service acts on (a weekly series, a block of
-    appointments, a session's new time)."""
-    adminform = helpers.AdminForm(form, fieldsets, {}, model_admin=model_admin)
-    context = {
-        **model_admin.admin_site.each_context(request),
-        "title": title,
-        "subtitle": None,
-        "opts": model_admin.opts,
-        "adminform": adminform,
-        "errors": helpers.AdminErrorList(form, []),
-        "media": model_admin.media + adminform.media,
-        "button": button,
-        "lead": lead,
-        "has_view_permission": True,
-        "is_popup": False,
-        "inline_admin_formsets": [],
-        **(extra or {}),
-    }
-    request.current_app = model_admin.admin_site.name
-    return TemplateResponse(request, "admin/services/form_page.html", context)

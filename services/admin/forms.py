@@ -15,7 +15,7 @@ from centers.forms import WeekdaysField
 from centers.models import Space
 from centers.selectors import center_staff
 from members.models import User
-from services.models import HomeVisitRequest, Program, Registration, Session
+from services.models import HomeVisitRequest, Program, Session
 
 
 def _label(model: type[Model], name: str) -> Any:
@@ -164,17 +164,6 @@ class SessionChangeForm(forms.Form):
     end = _when(Session, "end")
     capacity = forms.IntegerField(label=_label(Session, "capacity"), min_value=1)
     note = forms.CharField(label=_label(Session, "note"), max_length=200, required=False)
-
-
-class CheckInForm(forms.Form):
-    code = forms.CharField(
-        label=_label(Registration, "check_in_code"),
-        max_length=12,
-        widget=forms.TextInput(
-            attrs={"autofocus": True, "autocomplete": "off", "inputmode": "numeric"}
-        ),
-        help_text=_("Type or scan the code the member shows."),
-    )
 
 
 class HomeVisitScheduleForm(forms.Form):

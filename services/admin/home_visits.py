@@ -4,18 +4,16 @@ staff member of the center and a time (``home_visit_schedule``, which tells the 
 from typing import Any
 
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from bookings.admin.common import redirect_back
 from centers.admin_scope import CenterScopedAdmin
 from centers.permissions import Action, staff_can
 from centers.selectors import center_staff
+from core.admin_kit import confirm_page, confirmed, redirect_back
 from core.errors import LinliError
 from services.admin.common import ProgramListFilter, member_label, visible_programs
 from services.admin.forms import HomeVisitScheduleForm
@@ -34,7 +32,7 @@ class HomeVisitProgramFilter(ProgramListFilter):
 class HomeVisitRequestAdmin(CenterScopedAdmin):
     center_field = "program__center_id"
     edit_action = Action.MANAGE_SESSIONS
-    change_form_template = "admin/bookings/change_form_with_actions.html"
+    change_form_template = "admin/change_form_with_actions.html"
     list_display = [
         "requested",
         "requester",
@@ -90,24 +88,17 @@ class HomeVisitRequestAdmin(CenterScopedAdmin):
     ) -> HttpResponse | None:
         visits = list(queryset.select_related("program__center", "member"))
         staff = center_staff({visit.program.center_id for visit in visits})
-        form = HomeVisitScheduleForm(
-            request.POST if request.POST.get("confirm") == "yes" else None, staff=staff
-        )
+        form = HomeVisitScheduleForm(request.POST if confirmed(request) else None, staff=staff)
         if not form.is_valid():
-            context = {
-                **self.admin_site.each_context(request),
-                "title": _("Schedule home visits"),
-                "button": _("Schedule"),
-                "opts": self.opts,
-                "objects": visits,
-                "form": form,
-                "action": "schedule",
-                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-                "next": request.POST.get("next", ""),
-                "media": self.media + form.media,
-            }
-            request.current_app = self.admin_site.name
-            return TemplateResponse(request, "admin/services/confirm_with_form.html", context)
+            return confirm_page(
+                self,
+                request,
+                visits,
+                form=form,
+                action="schedule",
+                title=_("Schedule home visits"),
+                button=_("Schedule"),
+            )
         assignee, when = form.cleaned_data["assignee"], form.cleaned_data["when"]
         count = 0
         for visit in visits:

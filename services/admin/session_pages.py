@@ -2,6 +2,8 @@
 appointments, a session's new time or seats, its printable roster and the check-in desk. Each
 page parses a form and calls one service; the service's errors come back on the form."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -10,15 +12,14 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from bookings.admin.common import add_service_error, error_message
 from centers import weekdays
 from centers.permissions import Action, staff_can
+from core.admin_kit import CheckInByCodeMixin, add_service_error, error_message, form_page
 from core.errors import LinliError
 from services import errors
 from services.admin.common import (
     chosen_program,
     conflict_message,
-    form_page,
     member_label,
     scheduling_programs,
     scheduling_spaces,
@@ -26,7 +27,6 @@ from services.admin.common import (
 )
 from services.admin.forms import (
     AppointmentBlockForm,
-    CheckInForm,
     PlanConfirmForm,
     SeriesForm,
     SessionChangeForm,
@@ -84,7 +84,7 @@ def report_outcome(request: HttpRequest, outcome) -> None:
         )
 
 
-class SessionPagesMixin:
+class SessionPagesMixin(CheckInByCodeMixin):
     """Mixed into SessionAdmin (a ModelAdmin scoped to the staff member's centers)."""
 
     def get_urls(self) -> list:
@@ -92,14 +92,13 @@ class SessionPagesMixin:
         pages = [
             ("series/", self.series_view, "series"),
             ("appointments/", self.appointments_view, "appointments"),
-            ("check-in/", self.check_in_view, "check_in"),
             ("<int:object_id>/edit/", self.edit_view, "edit"),
             ("<int:object_id>/roster/", self.roster_view, "roster"),
         ]
         own = [
             path(route, view(page), name=f"services_session_{name}") for route, page, name in pages
         ]
-        return [*own, *super().get_urls()]
+        return [*own, self.check_in_url(), *super().get_urls()]
 
     def _scoped_session(self, request: HttpRequest, object_id: int) -> Session:
         """The session if the staff member's centers have it; another center's is missing."""
@@ -327,30 +326,13 @@ class SessionPagesMixin:
     def has_check_in_permission(self, request: HttpRequest) -> bool:
         return self._role_ok(request, None, Action.CHECK_IN)
 
-    def check_in_view(self, request: HttpRequest) -> HttpResponse:
-        """Staff type or scan a member's code; the registration is found among their centers'
-        sessions that have not ended."""
-        if not self.has_check_in_permission(request):
-            raise PermissionDenied
-        registration = None
-        form = CheckInForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                registration = registration_check_in_by_code(
-                    by=request.user, code=form.cleaned_data["code"]
-                )
-            except LinliError as error:
-                form.add_error("code", str(error.detail))
-            else:
-                form = CheckInForm()  # ready for the next member
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Check in by code"),
-            "opts": self.opts,
-            "form": form,
-            "registration": registration,
-            "member_name": member_label(registration.member) if registration else "",
-            "media": self.media,
-        }
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, "admin/services/session/check_in.html", context)
+    check_in_template = "admin/services/session/check_in.html"
+    checked_in_name = "registration"
+
+    def check_in_by_code(self, request: HttpRequest, code: str) -> Registration:
+        """The registration is found among the staff member's centers' sessions that have not
+        ended."""
+        return registration_check_in_by_code(by=request.user, code=code)
+
+    def checked_in_context(self, request: HttpRequest, registration: Any) -> dict[str, Any]:
+        return {"member_name": member_label(registration.member) if registration else ""}

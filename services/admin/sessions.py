@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from bookings.admin.bookings import WhenFilter
-from bookings.admin.common import ReadOnlyInline, ServiceAddMixin, ask_reason, redirect_back
 from centers.admin_scope import CenterScopedAdmin, CenterScopedInline
 from centers.permissions import Action, staff_can
+from core.admin_kit import ReadOnlyInline, ServiceAddMixin, ask_reason, redirect_back
 from core.errors import LinliError
 from core.localtime import span
 from services import errors

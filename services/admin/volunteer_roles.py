@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from bookings.admin.common import ReadOnlyInline, ServiceAddMixin
 from centers.admin_scope import CenterScopedAdmin, CenterScopedInline, center_ids
 from centers.permissions import Action
+from core.admin_kit import ReadOnlyInline, ServiceAddMixin
 from core.errors import LinliError
 from services.models import Program, Session, VolunteerRole
 from services.services.volunteering import volunteer_role_add, volunteer_role_change

@@ -290,7 +290,7 @@ def test_the_ledger_cannot_be_changed_or_deleted(a: Side, role: str) -> None:
 def lift(client: Client, *suspensions: Suspension, reason: str | None = None):
     data = {"action": "lift", "_selected_action": [s.pk for s in suspensions]}
     if reason is not None:
-        data |= {"apply": "1", "reason": reason}
+        data |= {"confirm": "yes", "reason": reason}
     return client.post(changelist(Suspension), data)
 
 

@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bookings.admin.common import add_service_error
 from bookings.services.create import booking_create
 from centers.models import Space
 from centers.permissions import Action, staff_can
+from core.admin_kit import add_service_error
 from core.errors import LinliError
 from members.models import User
 from members.services.walk_ins import member_create_walk_in

@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from bookings.admin.common import add_service_error
 from centers.models import OpeningException, Space
 from centers.permissions import Action
+from core.admin_kit import add_service_error
 from core.errors import LinliError
 from services.admin.forms import PlanConfirmForm
 from services.admin.session_pages import report_outcome
