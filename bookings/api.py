@@ -33,6 +33,7 @@ from bookings.services.lifecycle import booking_cancel, booking_check_in
 from centers.models import Center
 from centers.selectors import active_centers, active_spaces, local_today
 from core import idempotency
+from core.acting import actor_of
 from core.db_router import reads_replica
 from core.fields import AwareDateTimeField
 from core.filters import MAX_ID, StrictBooleanFilter
@@ -310,6 +311,7 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             purpose=data["purpose"],
             attendees=data["attendees"],
             team=_member_team(request.user, data["team"]),
+            by=actor_of(request),
         )
         return Response(BookingSerializer(booking).data, status=status.HTTP_201_CREATED)
 
@@ -325,7 +327,7 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         body = CancelSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         booking = booking_cancel(
-            booking=booking, by=request.user, reason=body.validated_data["reason"]
+            booking=booking, by=actor_of(request), reason=body.validated_data["reason"]
         )
         return Response(BookingSerializer(booking).data)
 
@@ -341,7 +343,7 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         body = CheckInSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         booking = booking_check_in(
-            booking=booking, by=request.user, code=body.validated_data["code"]
+            booking=booking, by=actor_of(request), code=body.validated_data["code"]
         )
         return Response(BookingSerializer(booking).data)
 

@@ -3,11 +3,13 @@ from rest_framework.routers import DefaultRouter
 
 from centers.api import CenterViewSet, SpaceViewSet
 from members import api as members_api
+from members.api_proxies import ProxyLinkViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("centers", CenterViewSet, basename="center")
 router.register("spaces", SpaceViewSet, basename="space")
+router.register("me/proxies", ProxyLinkViewSet, basename="proxy-link")
 
 urlpatterns = [
     path("auth/wechat/", members_api.WeChatLoginView.as_view(), name="auth-wechat"),

@@ -27,6 +27,7 @@ from core.serializers import (
 )
 from core.throttles import ScopedIPRateThrottle
 from members import selectors
+from members.authentication import NotForARelative
 from members.models import PointsEntry, User
 from members.services import identity, privacy, profile, wechat
 from members.services.no_shows import active_suspension
@@ -237,14 +238,16 @@ class MeView(APIView):
 
     @extend_schema(
         request=DeleteAccountSerializer,
-        responses={204: None, **ERRORS},
+        responses={204: None, **ERRORS, 403: ErrorSerializer},
         description=(
             'Deletes the account. Send the body `{"confirm": true}`. The account is anonymized '
             "(bookings and registrations stay, without anything that identifies the member) and "
-            "every token and session of it stops working."
+            "every token and session of it stops working. Never for a relative: 403 "
+            "`not_on_behalf` with `X-On-Behalf-Of`."
         ),
     )
     def delete(self, request: Request) -> Response:
+        NotForARelative().has_permission(request, self)
         DeleteAccountSerializer(data=request.data).is_valid(raise_exception=True)
         privacy.member_delete(member=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -253,15 +256,16 @@ class MeView(APIView):
 class VerificationView(APIView):
     """Real-name verification with the 18-digit resident ID number."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, NotForARelative]
 
     @extend_schema(
         request=VerificationSerializer,
-        responses={200: MeSerializer, **ERRORS, 409: ErrorSerializer},
+        responses={200: MeSerializer, **ERRORS, 403: ErrorSerializer, 409: ErrorSerializer},
         description=(
             "Checks the GB 11643 check digit and derives the birth date. Errors: 400 "
             "`invalid_id_number`, 400 `invalid` (name), 409 `id_number_in_use`, 409 "
-            "`already_verified`. The number is stored encrypted and only ever shown masked."
+            "`already_verified`; 403 `not_on_behalf` with `X-On-Behalf-Of`. The number is "
+            "stored encrypted and only ever shown masked."
         ),
     )
     def post(self, request: Request) -> Response:
@@ -296,9 +300,9 @@ class PointsView(generics.ListAPIView):
 class ExportView(APIView):
     """Everything the system holds about the member (PIPL), as a JSON download."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, NotForARelative]
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT, 401: ErrorSerializer})
+    @extend_schema(responses={200: OpenApiTypes.OBJECT, 401: ErrorSerializer, 403: ErrorSerializer})
     def get(self, request: Request) -> Response:
         headers = {
             "Content-Disposition": f'attachment; filename="{privacy.EXPORT_FILENAME}"',

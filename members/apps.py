@@ -7,5 +7,6 @@ class MembersConfig(AppConfig):
     verbose_name = _("Members")
 
     def ready(self) -> None:
-        # Registers the no-show policy's messages.
-        from members import messages  # noqa: F401
+        # Registers the no-show policy's and family links' messages, and the family links'
+        # part of a member's data export and account deletion.
+        from members import messages, proxy_privacy  # noqa: F401

@@ -44,3 +44,9 @@ class NotAllowed(LinliError):
     code = "permission_denied"
     status = 403
     message = _("You may not do this.")
+
+
+class InvalidTransition(LinliError):
+    code = "invalid_transition"
+    status = 409
+    message = _("This is not possible in the link's current state.")

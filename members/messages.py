@@ -4,7 +4,8 @@ from enum import StrEnum
 
 from django.utils.translation import gettext_noop
 
-from members.models import Suspension
+from members.models import ProxyLink, Suspension, User
+from members.selectors import member_name
 from notifications import registry
 from notifications.registry import Text
 from notifications.texts import local_time
@@ -40,3 +41,40 @@ def suspension_fields(suspension: Suspension) -> dict[str, str]:
 
 
 registry.register_about(Suspension, fields=suspension_fields, center="center_id")
+
+
+class ProxyMessage(StrEnum):
+    LINKED = "proxy_linked"
+    ENDED = "proxy_ended"
+
+
+registry.register_kinds(
+    ProxyMessage,
+    {
+        ProxyMessage.LINKED: Text(
+            gettext_noop("Family link made"),
+            gettext_noop(
+                "%(proxy)s can now book, sign up and post wishes for %(relative)s on Linli. Either of you can end this at any time."
+            ),
+        ),
+        ProxyMessage.ENDED: Text(
+            gettext_noop("Family link ended"),
+            gettext_noop("%(proxy)s no longer acts for %(relative)s on Linli."),
+        ),
+    },
+    # Both of them get these already.
+    not_copied=list(ProxyMessage),
+)
+registry.register_about(ProxyLink, fields=lambda link: {})
+
+
+@registry.copies_to
+def family_readers(recipients: list[User]) -> dict[int, list[tuple[User, str]]]:
+    """Family members who act for a recipient read their messages too."""
+    links = ProxyLink.objects.filter(
+        member__in=recipients, status=ProxyLink.Status.ACTIVE, proxy__is_active=True
+    ).select_related("proxy", "member")
+    readers: dict[int, list[tuple[User, str]]] = {}
+    for link in links:
+        readers.setdefault(link.member_id, []).append((link.proxy, member_name(link.member)))
+    return readers

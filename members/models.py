@@ -5,7 +5,7 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -432,3 +432,110 @@ class Suspension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} → {self.ends_at:%Y-%m-%d}"
+
+
+class ProxyLink(models.Model):
+    """亲友代办: a family member (``proxy``) acts for a relative (``member``), often a parent
+    without a smartphone: books, registers and posts wishes for them, under the relative's
+    rules, quotas, points and no-shows. The relative agrees by reading out a one-time code
+    texted to their phone, or in person at a center's front desk; either of them can end the
+    link at any time."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for the relative's code")
+        ACTIVE = "active", _("active")
+        ENDED = "ended", _("ended")
+
+    class Via(models.TextChoices):
+        CODE = "code", _("code texted to the relative")
+        DESK = "desk", _("in person at the front desk")
+
+    proxy = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="proxy_links", verbose_name=_("acts")
+    )
+    member = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="proxied_by",
+        verbose_name=_("for"),
+        help_text=_("Known once the relative agreed."),
+    )
+    relative_name = models.CharField(_("relative's name"), max_length=50, blank=True)
+    phone = models.CharField(_("relative's phone"), max_length=20, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status, default=Status.PENDING, db_index=True
+    )
+    via = models.CharField(_("agreed"), max_length=8, choices=Via, default=Via.CODE)
+    code_digest = models.CharField(max_length=64, blank=True, editable=False)
+    code_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    center = models.ForeignKey(
+        "centers.Center",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("center"),
+        help_text=_("Where staff saw the relative agree."),
+    )
+    confirmed_by = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    confirmed_at = models.DateTimeField(_("linked at"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    created = models.DateTimeField(_("asked at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("family link")
+        verbose_name_plural = _("family links")
+        ordering = ["-created", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(proxy=F("member")), name="proxy_not_self"),
+            models.CheckConstraint(
+                condition=~Q(status="active") | Q(member__isnull=False),
+                name="proxy_active_has_member",
+            ),
+            # One live link per pair, and one code waiting per number: asking again replaces
+            # the waiting one.
+            models.UniqueConstraint(
+                fields=["proxy", "member"],
+                condition=Q(status__in=["pending", "active"], member__isnull=False),
+                name="proxy_one_live_link",
+            ),
+            models.UniqueConstraint(
+                fields=["proxy", "phone"],
+                condition=Q(status="pending") & ~Q(phone=""),
+                name="proxy_one_pending_code",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proxy} → {self.member or self.relative_name}"
+
+
+class ProxyAction(models.Model):
+    """Every change a family member made for a relative through the API: who, for whom, what
+    (the services' own audit rows name the same actor)."""
+
+    link = models.ForeignKey(ProxyLink, on_delete=models.CASCADE, related_name="actions")
+    method = models.CharField(max_length=8)
+    path = models.CharField(max_length=200)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("action for a relative")
+        verbose_name_plural = _("actions for relatives")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.link_id} {self.method} {self.path}"

@@ -1,8 +1,9 @@
 """Reads about one member, for their own pages and the API."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from members.models import PointsEntry, Team, User
+from members.models import PointsEntry, ProxyLink, Team, User
+from members.phones import mask_phone
 
 
 def member_points_entries(member: User) -> QuerySet[PointsEntry]:
@@ -15,6 +16,45 @@ def member_teams(member: User) -> QuerySet[Team]:
     return Team.objects.filter(memberships__member=member, is_active=True).order_by("name", "id")
 
 
-def may_act_for(actor: User, member: User) -> bool:
-    """Whether ``actor`` may act as ``member`` does for themselves: it is the member."""
-    return actor.pk == member.pk
+def may_act_for(actor: User, member: User | int) -> bool:
+    """Whether ``actor`` may act as ``member`` (a member or their id) does for themselves: it
+    is the member, or a family member with an active link (亲友代办)."""
+    member_id = getattr(member, "pk", member)
+    if actor.pk == member_id:
+        return True
+    return ProxyLink.objects.filter(
+        proxy=actor, member_id=member_id, status=ProxyLink.Status.ACTIVE, member__is_active=True
+    ).exists()
+
+
+def member_proxy_links(member: User) -> QuerySet[ProxyLink]:
+    """The member's family links both ways (acting for others, and others acting for them),
+    newest first, with both people loaded."""
+    return (
+        ProxyLink.objects.filter(Q(proxy=member) | Q(member=member))
+        .select_related("proxy", "member")
+        .order_by("-created", "-id")
+    )
+
+
+def active_proxies(member: User) -> QuerySet[User]:
+    """Who acts for the member now."""
+    return User.objects.filter(
+        is_active=True,
+        proxy_links__member=member,
+        proxy_links__status=ProxyLink.Status.ACTIVE,
+    )
+
+
+def active_relatives(member: User) -> QuerySet[User]:
+    """Whom the member acts for now."""
+    return User.objects.filter(
+        is_active=True,
+        proxied_by__proxy=member,
+        proxied_by__status=ProxyLink.Status.ACTIVE,
+    ).order_by("id")
+
+
+def member_name(member: User) -> str:
+    """How a family link names a member: their chosen name, else a masked phone."""
+    return member.display_name or member.first_name or mask_phone(member.phone or "")

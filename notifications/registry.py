@@ -8,6 +8,7 @@ Each app registers what it owns, from its ``AppConfig.ready`` (``<app>/messages.
   its center (staff see the messages of their centers), and any attachment;
 - its reminder query (``reminder_source``): what is due for a reminder now;
 - its clock jobs (``clock_job``, every minute; ``daily_job``, once a day at 8:00);
+- who else reads a member's messages (``copies_to``: a family member acting for them);
 - who may see which centers' messages in the admin (``staff_scope``, registered by centers).
 
 The outbox (``notifications.services``), its texts, its admin and the clock task read only
@@ -41,23 +42,32 @@ class Kind:
     # May be sent more than once about the same object (a session moved twice): each message
     # gets a unique ``@suffix`` when first written.
     repeatable: bool = False
+    # Copied to whoever reads the recipient's messages too (``copies_to``); not for messages
+    # that already go to both, such as a family link's own.
+    copied: bool = True
 
 
 KINDS: dict[str, Kind] = {}
 
 
 def register_kinds(
-    kinds: type[StrEnum], texts: dict[StrEnum, Text], *, repeatable: Iterable[StrEnum] = ()
+    kinds: type[StrEnum],
+    texts: dict[StrEnum, Text],
+    *,
+    repeatable: Iterable[StrEnum] = (),
+    not_copied: Iterable[StrEnum] = (),
 ) -> None:
     """Register every member of ``kinds``; each needs its text."""
     missing = [kind for kind in kinds if kind not in texts]
     if missing:
         raise ValueError(f"no text for message kinds {missing}")
-    repeatable = set(repeatable)
+    repeatable, not_copied = set(repeatable), set(not_copied)
     for kind in kinds:
         if kind.value in KINDS and KINDS[kind.value].text != texts[kind]:
             raise ValueError(f"message kind {kind.value!r} registered twice")
-        KINDS[kind.value] = Kind(kind.value, texts[kind], kind in repeatable)
+        KINDS[kind.value] = Kind(
+            kind.value, texts[kind], kind in repeatable, copied=kind not in not_copied
+        )
 
 
 def base_kind(kind: str) -> str:
@@ -156,6 +166,37 @@ def reminder_source(fn: ReminderSource) -> ReminderSource:
     reminder still makes sense (the booking may have been cancelled meanwhile)."""
     REMINDER_SOURCES.append(fn)
     return fn
+
+
+# --- Copies --------------------------------------------------------------------------------------
+
+# The context key that marks a copy, naming the member it was written for.
+COPY_FOR = "for_member"
+# fn(recipients) -> {recipient id: [(reader, how the copy names the recipient), ...]}.
+CopySource = Callable[[list[Any]], dict[int, list[tuple[Any, str]]]]
+COPY_SOURCES: list[CopySource] = []
+
+
+def copies_to(fn: CopySource) -> CopySource:
+    """Register who else reads members' messages: each gets a copy of every message of a
+    ``copied`` kind, written with it, that names the member it is for. ``fn`` answers for
+    many recipients at once (the clock writes reminders in bulk)."""
+    COPY_SOURCES.append(fn)
+    return fn
+
+
+def copy_readers_many(recipients: list[Any]) -> dict[int, list[tuple[Any, str]]]:
+    readers: dict[int, list[tuple[Any, str]]] = {}
+    if not recipients:
+        return readers
+    for source in COPY_SOURCES:
+        for recipient_id, found in source(recipients).items():
+            readers.setdefault(recipient_id, []).extend(found)
+    return readers
+
+
+def copy_readers(recipient: Any) -> list[tuple[Any, str]]:
+    return copy_readers_many([recipient]).get(recipient.pk, [])
 
 
 # --- The clock -----------------------------------------------------------------------------------

@@ -82,6 +82,12 @@ def message_enqueue(
     # gets a unique suffix when first written; a fallback keeps that suffix.
     if registry.kind_of(kind).repeatable and "@" not in kind:
         kind = f"{kind}@{int(timezone.now().timestamp() * 1000)}"
+    if (
+        channel is None
+        and registry.kind_of(kind).copied
+        and registry.COPY_FOR not in (context or {})
+    ):
+        _copy(kind=kind, recipient=recipient, about=about, context=context, due_at=due_at)
     if channel is None:
         options = channels_for(recipient, kind)
         if not options:
@@ -111,26 +117,52 @@ def messages_enqueue_many(items: list[tuple[str, Recipient, Any]], *, due_at: da
     left as they are (the outbox's uniqueness). Returns how many had a channel."""
     types: dict[type, ContentType] = {}
     rows = []
+    # Copies for those who read a recipient's messages too (family acting for them): one
+    # query for all the recipients.
+    readers = registry.copy_readers_many(
+        [recipient for kind, recipient, _about in items if registry.kind_of(kind).copied]
+    )
     for kind, recipient, about in items:
-        options = channels_for(recipient, kind)
-        if not options:
-            continue
         model = type(about)
         if model not in types:
             types[model] = ContentType.objects.get_for_model(about)
-        rows.append(
-            Message(
-                recipient=recipient,
-                kind=kind,
-                channel=options[0],
-                content_type=types[model],
-                object_id=about.pk,
-                context={},
-                due_at=due_at,
+        copies = [
+            (reader, {registry.COPY_FOR: name}) for reader, name in readers.get(recipient.pk, [])
+        ]
+        for reader, context in [(recipient, {}), *copies]:
+            options = channels_for(reader, kind)
+            if not options:
+                continue
+            rows.append(
+                Message(
+                    recipient=reader,
+                    kind=kind,
+                    channel=options[0],
+                    content_type=types[model],
+                    object_id=about.pk,
+                    context=context,
+                    due_at=due_at,
+                )
             )
-        )
     Message.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
     return len(rows)
+
+
+def _copy(
+    *, kind: str, recipient: Recipient, about: Any, context: dict | None, due_at: datetime | None
+) -> None:
+    """The same message to each other reader of the recipient's messages (a family member who
+    acts for them), in the same transaction, sent after commit."""
+    for reader, name in registry.copy_readers(recipient):
+        copy = message_enqueue(
+            kind=kind,
+            recipient=reader,
+            about=about,
+            context={**(context or {}), registry.COPY_FOR: name},
+            due_at=due_at,
+        )
+        if copy is not None and (due_at is None or due_at <= timezone.now()):
+            transaction.on_commit(lambda pk=copy.pk: dispatch(pk))
 
 
 def _claim(message_id: int, now: datetime) -> Message | None:

@@ -13,7 +13,7 @@ from typing import Any
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from notifications.registry import about_of, kind_of
+from notifications.registry import COPY_FOR, about_of, kind_of
 
 # Every text may use these; an object that has no such field leaves it empty.
 COMMON_FIELDS = ("reason", "note", "code", "position")
@@ -52,9 +52,13 @@ def render(kind: str, about: Any, context: dict, language: str) -> Rendered:
     text = kind_of(kind).text
     with translation.override(language or "zh-hans"):
         fields = fields_of(about, context)
+        body = _(text.body) % _Defaulting(fields)
+        if context.get(COPY_FOR):
+            # A copy to a family member who acts for the recipient: say whose it is.
+            body = _("For %(member)s: %(message)s") % {"member": context[COPY_FOR], "message": body}
         return Rendered(
             subject=f"【{_('Linli')}】{_(text.subject)}",
-            body=_(text.body) % _Defaulting(fields),
+            body=body,
             fields=fields,
         )
 

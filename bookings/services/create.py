@@ -16,6 +16,7 @@ from core.codes import short_code
 from core.errors import Invalid
 from members.errors import NotEligible
 from members.models import Team, User
+from members.selectors import may_act_for
 from members.services.eligibility import eligibility_check
 from members.services.no_shows import member_ensure_not_suspended
 from members.services.teams import member_leads
@@ -38,12 +39,14 @@ def booking_create(
     now: datetime | None = None,
 ) -> Booking:
     """Book one unit of ``space`` for ``member`` (or their team), checking every rule of the
-    space. ``by`` is who acts: the member, or staff booking for them (staff skip the member
-    rules — notice, horizon, quotas, eligibility — but never the hours or the free units)."""
+    space. ``by`` is who acts: the member, a family member acting for them (the member's rules
+    apply), or staff booking for them (staff skip the member rules — notice, horizon, quotas,
+    eligibility — but never the hours or the free units)."""
     now = now or timezone.now()
     by = by or member
-    as_staff = by.pk != member.pk and staff_can(by, Action.MANAGE_BOOKINGS, space.center_id)
-    if by.pk != member.pk and not as_staff:
+    acts_for = may_act_for(by, member)
+    as_staff = not acts_for and staff_can(by, Action.MANAGE_BOOKINGS, space.center_id)
+    if not acts_for and not as_staff:
         raise NotEligible()
 
     if not space.bookable or not space.is_active or not space.center.is_active:

@@ -18,6 +18,7 @@ from core.errors import NotFound
 from core.localtime import clock
 from core.reasons import require_reason
 from members.models import User
+from members.selectors import may_act_for
 from notifications.notify import notify
 
 Status = Booking.Status
@@ -60,7 +61,7 @@ def _require_staff(by: User, booking: Booking, action: Action) -> None:
 def booking_cancel(*, booking: Booking, by: User, reason: str = "", now: datetime | None = None):
     """The member cancels before the space's deadline; staff cancel any time, with a reason."""
     now = now or timezone.now()
-    as_staff = by.pk != booking.member_id
+    as_staff = not may_act_for(by, booking.member_id)
     if as_staff:
         _require_staff(by, booking, Action.MANAGE_BOOKINGS)
         reason = require_reason(reason)
@@ -124,7 +125,7 @@ def booking_check_in(
     the venue. Open from ``check_in_opens_minutes`` before the start until the end."""
     now = now or timezone.now()
     space = booking.space
-    if by.pk == booking.member_id:
+    if may_act_for(by, booking.member_id):
         expected = space.venue_code
     else:
         _require_staff(by, booking, Action.CHECK_IN)

@@ -331,8 +331,9 @@ WISH_POINTS = 10  # what fulfilling a micro-wish earns the volunteer, once confi
 # --- API ------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "core.authentication.SessionTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        # Each accepts X-On-Behalf-Of: a family member acting for a relative (亲友代办).
+        "members.authentication.ProxyTokenAuthentication",
+        "members.authentication.ProxySessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -354,7 +355,15 @@ REST_FRAMEWORK = {
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Linli (邻里) API",
-    "DESCRIPTION": "Venue booking and member services for community service centers.",
+    "DESCRIPTION": (
+        "Venue booking and member services for community service centers. A family member "
+        "acts for a relative (亲友代办) on any member endpoint with the header "
+        "`X-On-Behalf-Of: <member id>` and an active family link (`/api/v1/me/proxies/`): the "
+        "request is then the relative's (their rules, quotas, points and no-shows). Without "
+        "an active link it is a 403 `no_proxy_link` and nothing happens; a header that is no "
+        "member id is a 400 `invalid`. Family links themselves, identity verification, the "
+        "data export and deleting the account answer 403 `not_on_behalf` with the header."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",

@@ -5,4 +5,12 @@ Writes go through the services (points_adjust, suspension_lift, volunteer_record
 admin obeys the same rules as the API. The ID number appears only masked.
 """
 
-from members.admin import accounts, points, rules, suspensions, teams, volunteering  # noqa: F401
+from members.admin import (  # noqa: F401
+    accounts,
+    points,
+    proxies,
+    rules,
+    suspensions,
+    teams,
+    volunteering,
+)

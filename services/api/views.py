@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core import idempotency
+from core.acting import actor_of
 from core.db_router import reads_replica
 from core.serializers import ErrorSerializer
 from services import selectors
@@ -170,7 +171,11 @@ class SessionViewSet(ListOnlyFilterMixin, viewsets.ReadOnlyModelViewSet):
             if role is None:
                 raise RoleRequired(_("This session has no such role."))
         registration = session_register(
-            session=session, member=request.user, party_size=data["party_size"], role=role
+            session=session,
+            member=request.user,
+            party_size=data["party_size"],
+            role=role,
+            by=actor_of(request),
         )
         return Response(RegistrationSerializer(registration).data, status=status.HTTP_201_CREATED)
 
@@ -210,7 +215,7 @@ class RegistrationViewSet(
         body = RegistrationCancelSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         registration = registration_cancel(
-            registration=registration, by=request.user, reason=body.validated_data["reason"]
+            registration=registration, by=actor_of(request), reason=body.validated_data["reason"]
         )
         return Response(RegistrationSerializer(registration).data)
 
@@ -228,7 +233,9 @@ class RegistrationViewSet(
         """Accept an offered seat."""
         registration = self.get_object()
         EmptySerializer(data=request.data).is_valid(raise_exception=True)
-        registration = registration_accept(registration=registration, member=request.user)
+        registration = registration_accept(
+            registration=registration, member=request.user, by=actor_of(request)
+        )
         return Response(RegistrationSerializer(registration).data)
 
 

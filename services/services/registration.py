@@ -20,6 +20,7 @@ from core.errors import LinliError, NotFound
 from core.locks import lock
 from members import errors as member_errors
 from members.models import User
+from members.selectors import may_act_for
 from members.services.eligibility import eligibility_check, member_is_free
 from members.services.no_shows import member_ensure_not_suspended
 from members.services.points import points_refund, points_spend
@@ -119,12 +120,17 @@ def session_register(
     member: User,
     party_size: int = 1,
     role: VolunteerRole | None = None,
+    by: User | None = None,
     now: datetime | None = None,
 ) -> Registration:
     """A seat if one is free, else a place at the end of the waitlist (or an entry in the
     lottery). Points are spent when a seat is confirmed. In a volunteer session, a place in
-    ``role`` or RoleFull: volunteers choose another role rather than wait."""
+    ``role`` or RoleFull: volunteers choose another role rather than wait. ``by`` is who acts:
+    the member, or a family member acting for them."""
     now = now or timezone.now()
+    by = by or member
+    if not may_act_for(by, member):
+        raise NotFound()
     role_check(session, role, party_size)
     try:
         with transaction.atomic():
@@ -170,7 +176,7 @@ def session_register(
                 registration.position = _next_position(session)
                 registration.save()
                 action = "waitlist"
-            record_event(registration, action, "", registration.status, member)
+            record_event(registration, action, "", registration.status, by)
             notify(REGISTERED[registration.status], recipient=member, obj=registration)
     except IntegrityError:
         # The one-active-registration constraint: a double click raced us.
@@ -240,7 +246,7 @@ def registration_cancel(
     starts; points come back if it is before the program's cancel deadline. Staff may cancel
     any active registration of their center, with a reason."""
     now = now or timezone.now()
-    as_staff = by.pk != registration.member_id
+    as_staff = not may_act_for(by, registration.member_id)
     session = registration.session
     if as_staff and not staff_can(by, Action.MANAGE_SESSIONS, session.program.center_id):
         raise NotFound()
@@ -279,11 +285,16 @@ def registration_cancel(
 
 
 def registration_accept(
-    *, registration: Registration, member: User, now: datetime | None = None
+    *,
+    registration: Registration,
+    member: User,
+    by: User | None = None,
+    now: datetime | None = None,
 ) -> Registration:
     """Take an offered seat before the offer expires (then points are spent)."""
     now = now or timezone.now()
-    if registration.member_id != member.pk:
+    by = by or member
+    if registration.member_id != member.pk or not may_act_for(by, member):
         raise NotFound()
     with transaction.atomic():
         session = lock_session(registration.session)  # session, then member (see above)
@@ -300,7 +311,7 @@ def registration_accept(
             to=Status.CONFIRMED,
             allowed_from=[Status.OFFERED],
             action="accept",
-            actor=member,
+            actor=by,
             error=errors.InvalidTransition,
         )
         notify(ProgramMessage.REGISTRATION_CONFIRMED, recipient=member, obj=registration)

@@ -410,7 +410,23 @@ def about_each_kind(space) -> dict[str, list[tuple[object, dict]]]:
         "home_visit_scheduled": [(visit, none)],
         "staff_digest": [(space.center, {"count": 3, "place": space.center.name})],
         **community_messages(space.center, staff),
+        **family_link_messages(space.center, staff),
     }
+
+
+def family_link_messages(center, staff) -> dict[str, list[tuple[object, dict]]]:
+    """A family link made at the desk and ended, and the messages its services wrote."""
+    from members.services.proxies import proxy_end, proxy_link_at_desk
+    from tests.factories import VerifiedMemberFactory
+
+    relative = UserFactory(email="relative@example.cn", display_name="王阿姨")
+    proxy = VerifiedMemberFactory(email="proxy@example.cn", display_name="王小明")
+    link = proxy_link_at_desk(proxy=proxy, member=relative, by=staff, center=center)
+    proxy_end(link=link, by=relative)
+    cases: dict[str, list[tuple[object, dict]]] = {}
+    for message in Message.objects.filter(kind__startswith="proxy_"):
+        cases.setdefault(base_kind(message.kind), []).append((message.about, message.context))
+    return cases
 
 
 def community_messages(center, staff) -> dict[str, list[tuple[object, dict]]]:
