@@ -18,10 +18,12 @@ from rest_framework.request import Request
 
 from core.acting import ACTOR_ATTRIBUTE, acting_for_someone
 from core.authentication import SessionTokenAuthentication, SessionTokenScheme
-from core.filters import MAX_ID
 from members.models import ProxyAction, ProxyLink
 
 HEADER = "X-On-Behalf-Of"
+# The largest member id (a bigint). Not core.filters.MAX_ID: DRF imports this module while it
+# is still loading its views, which core.filters needs.
+MAX_ID = 2**63 - 1
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('centers', '0007_center_location'),
-        ('members', '0004_volunteer_record_cause'),
+        ('members', '0005_labels'),
     ]
 
     operations = [
