@@ -226,3 +226,22 @@ def test_the_relatives_messages_go_to_both(son, mother):
     assert copy.context["for_member"] == "王阿姨"
     assert render(copy.kind, None, copy.context, "en").body.startswith("For 王阿姨: ")
     assert "王阿姨" not in render(original.kind, None, original.context, "en").body
+
+
+def test_reminders_written_in_bulk_are_copied_too(son, mother):
+    """The clock writes reminders many at once; the family member gets theirs too."""
+    from notifications.services import messages_enqueue_many
+
+    center = CenterFactory()
+    proxy_link_at_desk(proxy=son, member=mother, by=staff_at(center), center=center)
+    alone = UserFactory(phone="+8613700000002")
+
+    written = messages_enqueue_many(
+        [("reminder_24h", mother, center), ("reminder_24h", alone, center)],
+        due_at=center.created,
+    )
+
+    assert written == 3
+    copy = Message.objects.get(recipient=son, kind="reminder_24h")
+    assert (copy.kind, copy.context) == ("reminder_24h", {"for_member": "王阿姨"})
+    assert Message.objects.get(recipient=mother, kind="reminder_24h").context == {}
