@@ -16,10 +16,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from bookings.admin.common import ServiceAddMixin
 from centers.admin_scope import CenterScopedAdmin, center_ids
 from centers.models import Center
 from centers.permissions import Action
+from core.admin_kit import ServiceAddMixin
 from core.errors import LinliError
 from members.models import ProxyAction, ProxyLink, User
 from members.phones import MainlandPhoneField, normalize_mainland_mobile
