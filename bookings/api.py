@@ -28,7 +28,7 @@ from bookings import selectors
 from bookings.availability_cache import availability_data
 from bookings.ics import MEDIA_TYPE, booking_ics
 from bookings.models import Booking
-from bookings.services.create import booking_create
+from bookings.services.create import booking_create, member_team
 from bookings.services.lifecycle import booking_cancel, booking_check_in
 from centers.models import Center
 from centers.selectors import active_centers, active_spaces, local_today
@@ -43,9 +43,6 @@ from core.serializers import (
     StrictIntegerField,
     StrictSerializer,
 )
-from members.errors import NotEligible
-from members.models import Team, User
-from members.selectors import member_teams
 
 MAX_DAYS = 31
 DEFAULT_DAYS = 7
@@ -250,17 +247,6 @@ class IgnoreAcceptNegotiation(BaseContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
-def _member_team(member: User, team_id: int | None) -> Team | None:
-    """A team id from the body, as one of the member's teams; others are not eligible (and
-    whether they exist is not told)."""
-    if team_id is None:
-        return None
-    team = member_teams(member).filter(pk=team_id).first()
-    if team is None:
-        raise NotEligible()
-    return team
-
-
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 404: ErrorSerializer}
 
 
@@ -310,7 +296,7 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             end=data["end"],
             purpose=data["purpose"],
             attendees=data["attendees"],
-            team=_member_team(request.user, data["team"]),
+            team=member_team(request.user, data["team"]),
             by=actor_of(request),
         )
         return Response(BookingSerializer(booking).data, status=status.HTTP_201_CREATED)

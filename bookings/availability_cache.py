@@ -18,8 +18,9 @@ from django.core.cache import cache
 from django.db.models import Sum
 from django.utils import timezone
 
+from bookings import rules
 from bookings.models import AvailabilityChange
-from bookings.selectors import DayAvailability, availability, can_be_booked, earliest
+from bookings.selectors import DayAvailability, availability
 from centers.hours import DayHours, Interval, merge
 from centers.models import Space
 from centers.selectors import space_hours
@@ -109,12 +110,12 @@ def availability_data(
     must_compute: dict[int, list[date]] = {}  # days that cannot be cached, by space
     self_contained: set[tuple[int, date]] = set()
     for space in spaces:
-        if not can_be_booked(space):
+        if not rules.is_bookable(space):
             continue
         tz = space.center.tz
         stretches = merge(i for d in hours[space.id] for i in d.intervals)
-        latest_day = timezone.localdate(now, timezone=tz) + timedelta(days=space.max_days_ahead)
-        first_whole = earliest(space, now)
+        latest_day = rules.last_day(space, now)
+        first_whole = rules.earliest_start(space, now)
         for day_hours in hours[space.id][1:]:
             day = day_hours.date
             if day > latest_day:

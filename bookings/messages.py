@@ -9,6 +9,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from bookings import rules
 from bookings.ics import MEDIA_TYPE, booking_ics
 from bookings.models import Booking
 from centers.models import Center, StaffAssignment
@@ -84,7 +85,7 @@ def booking_fields(booking: Booking) -> dict[str, str]:
 
 def booking_still_applies(booking: Booking, kind: str, now: datetime) -> bool:
     if kind == registry.REMINDER:
-        return booking.is_upcoming(now)
+        return rules.is_upcoming(booking, now)
     return True
 
 

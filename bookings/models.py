@@ -121,10 +121,6 @@ class Booking(models.Model):
     def holds_time(self) -> bool:
         return self.status in self.HOLDING
 
-    def is_upcoming(self, now) -> bool:
-        """Confirmed and not started: a reminder of it still makes sense."""
-        return self.status == self.Status.CONFIRMED and self.start > now
-
 
 class Blackout(models.Model):
     """Staff block a space (all its units): once, or weekly until a date."""

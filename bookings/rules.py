@@ -1,10 +1,14 @@
-"""The booking rules of a space, checked in the order a resident can act on them.
+"""The booking rules of a space, checked in the order a resident can act on them, and every
+"may I still ...?" about a space or a booking, answered once: services, views, selectors, the
+API and the outbox all ask here.
 
 Each check raises the error whose code API.md names. Pure checks take everything they need;
 the ones that read the database say so.
 """
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+
+from django.utils import timezone
 
 from bookings import errors
 from bookings.models import Booking
@@ -35,11 +39,25 @@ def check_times(space: Space, start: datetime, end: datetime, now: datetime) -> 
         raise errors.TooLong()
 
 
+def is_bookable(space: Space) -> bool:
+    """Members may book the space at all: it takes bookings and it and its center are open."""
+    return space.bookable and space.is_active and space.center.is_active
+
+
+def earliest_start(space: Space, now: datetime) -> datetime:
+    """The first moment a member may book ``space`` for (its notice period from now)."""
+    return max(now, now + timedelta(minutes=space.min_notice_minutes))
+
+
+def last_day(space: Space, now: datetime) -> date:
+    """The last day (in the center's zone) a member may book ``space`` for: its horizon."""
+    return timezone.localdate(now, timezone=space.center.tz) + timedelta(days=space.max_days_ahead)
+
+
 def check_notice(space: Space, start: datetime, now: datetime) -> None:
-    if start < now + timedelta(minutes=space.min_notice_minutes):
+    if start < earliest_start(space, now):
         raise errors.TooSoon()
-    today = now.astimezone(space.center.tz).date()
-    if start.astimezone(space.center.tz).date() > today + timedelta(days=space.max_days_ahead):
+    if start.astimezone(space.center.tz).date() > last_day(space, now):
         raise errors.TooFarAhead()
 
 
@@ -95,7 +113,18 @@ def cancel_until(space: Space, start: datetime) -> datetime:
     return start - timedelta(minutes=space.cancel_deadline_minutes)
 
 
+def is_cancellable(booking: Booking, now: datetime) -> bool:
+    """Whether anyone may still cancel the booking (staff any time until its end): it holds
+    time and has not ended."""
+    return booking.status in Booking.HOLDING and booking.end > now
+
+
 def member_can_cancel(booking: Booking, now: datetime) -> bool:
     """Whether the member may still cancel the booking themselves (staff can later too):
-    it holds time, has not ended, and its cancel deadline has not passed."""
-    return booking.status in Booking.HOLDING and booking.end > now and now <= booking.cancel_until
+    cancellable, and its cancel deadline (``booking.cancel_until``) has not passed."""
+    return is_cancellable(booking, now) and now <= booking.cancel_until
+
+
+def is_upcoming(booking: Booking, now: datetime) -> bool:
+    """Confirmed and not started: a reminder of it still makes sense."""
+    return booking.status == Booking.Status.CONFIRMED and booking.start > now

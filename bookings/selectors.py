@@ -9,6 +9,7 @@ from django.db import connection
 from django.db.models import FloatField, Func, QuerySet
 from django.utils import timezone
 
+from bookings import rules
 from bookings.freetime import FreeStretch, SpaceGrid, UnitHolds, free_stretches
 from bookings.models import Booking, SpaceHold
 from centers.hours import DayHours, Interval, merge
@@ -69,10 +70,6 @@ def hold_spans(
     return spans
 
 
-def can_be_booked(space: Space) -> bool:
-    return space.bookable and space.is_active and space.center.is_active
-
-
 def availability(
     spaces: Sequence[Space],
     start: date,
@@ -94,18 +91,16 @@ def availability(
     end = start + timedelta(days=days - 1)
     if hours is None:
         hours = space_hours(spaces, start - timedelta(days=1), end)
-    bookable = [space for space in spaces if can_be_booked(space)]
+    bookable = [space for space in spaces if rules.is_bookable(space)]
     spans = hold_spans(bookable, start, end) if bookable else {}
 
     result: dict[int, list[DayAvailability]] = {}
     grids: dict = {}  # spaces with the same hours and grid share their slots
     for space in spaces:
-        tz = space.center.tz
         space_days = hours[space.id][: days + 1]  # ``hours`` may reach further
         out = [DayAvailability(d.date, list(d.intervals)) for d in space_days[1:]]
-        if can_be_booked(space):
-            latest_day = timezone.localdate(now, timezone=tz) + timedelta(days=space.max_days_ahead)
-            last = min(end, latest_day)
+        if rules.is_bookable(space):
+            last = min(end, rules.last_day(space, now))
             if last >= start:
                 unit_holds = {
                     unit: UnitHolds(unit_spans) for unit, unit_spans in spans[space.id].items()
@@ -115,7 +110,7 @@ def availability(
                     space_grid(space),
                     stretches,
                     unit_holds,
-                    earliest(space, now),
+                    rules.earliest_start(space, now),
                     start,
                     last,
                     grids,
@@ -124,11 +119,6 @@ def availability(
                     day.free = free.get(day.date, [])
         result[space.id] = out
     return result
-
-
-def earliest(space: Space, now: datetime) -> datetime:
-    """The first moment a member may book ``space`` for."""
-    return max(now, now + timedelta(minutes=space.min_notice_minutes))
 
 
 def center_bookable_spaces(center: Center) -> list[Space]:

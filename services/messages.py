@@ -13,6 +13,7 @@ from notifications import registry
 from notifications.registry import Reminder, Text
 from notifications.services import recipient_fields
 from notifications.texts import local_time
+from services import rules
 from services.models import HomeVisitRequest, Registration, Session
 
 
@@ -111,9 +112,9 @@ def registration_fields(registration: Registration) -> dict[str, str]:
 
 def registration_still_applies(registration: Registration, kind: str, now: datetime) -> bool:
     if kind == registry.REMINDER:
-        return registration.is_upcoming(now)
+        return rules.is_upcoming(registration, now)
     if kind == ProgramMessage.WAITLIST_OFFER:
-        return registration.can_accept(now)
+        return rules.can_accept(registration, now)
     return True
 
 

@@ -278,16 +278,6 @@ class Registration(models.Model):
     def __str__(self) -> str:
         return f"{self.member} → {self.session} ({self.get_status_display()})"
 
-    def is_upcoming(self, now) -> bool:
-        """Has a seat and the session has not started: a reminder still makes sense."""
-        return self.status == self.Status.CONFIRMED and self.session.start > now
-
-    def can_accept(self, now) -> bool:
-        """An offered seat the member may still take."""
-        return self.status == self.Status.OFFERED and (
-            self.offer_expires_at is None or now < self.offer_expires_at
-        )
-
 
 class RegistrationEvent(models.Model):
     """The audit trail of registrations."""

@@ -42,17 +42,6 @@ def listed_sessions() -> QuerySet[Session]:
     )
 
 
-def registration_open(session: Session, now: datetime) -> bool:
-    """Whether a member could register now, as far as the session decides (the member's own
-    conditions aside): the same test ``session_register`` starts with."""
-    return (
-        session.status == Session.Status.SCHEDULED
-        and session.program.is_active
-        and session.registration_opens <= now < session.registration_closes
-        and now < session.start
-    )
-
-
 def member_registrations(member: User) -> QuerySet[Registration]:
     """The member's registrations, latest session first, with session, program and center."""
     return (

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from centers.selectors import active_centers
 from core.errors import LinliError
 from members.services.eligibility import eligibility_describe, member_is_free
-from services import selectors
+from services import rules, selectors
 from services.models import Program, Registration, Session
 from services.services.registration import (
     registration_accept,
@@ -61,7 +61,7 @@ def program_list(request: HttpRequest) -> HttpResponse:
         sessions = sessions.filter(start__gte=start, start__lt=start + timedelta(days=1))
     page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
     for session in page.object_list:
-        session.open_now = selectors.registration_open(session, now)
+        session.open_now = rules.registration_open(session, now)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -88,7 +88,7 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
         "session": session,
         "program": program,
         "center": program.center,
-        "open_now": selectors.registration_open(session, now),
+        "open_now": rules.registration_open(session, now),
         "not_yet": now < session.registration_opens,
         "eligibility": eligibility_describe(program.eligibility),
     }
@@ -131,14 +131,8 @@ def my_registrations(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     registrations = list(selectors.member_registrations(request.user)[:50])
     for registration in registrations:
-        registration.can_cancel = (
-            registration.status in Registration.ACTIVE
-            and registration.status != Status.CHECKED_IN
-            and now < registration.session.start
-        )
-        registration.can_accept = registration.status == Status.OFFERED and (
-            registration.offer_expires_at is None or now < registration.offer_expires_at
-        )
+        registration.can_cancel = rules.can_cancel(registration, now)
+        registration.can_accept = rules.can_accept(registration, now)
         registration.show_code = registration.status in (Status.CONFIRMED, Status.OFFERED) and (
             registration.session.end > now
         )

@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from bookings import rules
 from bookings.admin.common import SpaceBoundAdmin, SpaceListFilter
 from bookings.models import Booking, BookingEvent
 from bookings.services.lifecycle import (
@@ -283,7 +284,7 @@ class BookingAdmin(CheckInByCodeMixin, SpaceBoundAdmin):
         found = []
         if manage and booking.status == Status.PENDING:
             found += ["approve", "reject"]
-        if manage and booking.status in Booking.HOLDING and booking.end > now:
+        if manage and rules.is_cancellable(booking, now):
             found.append("cancel")
         if (
             staff_can(request.user, Action.CHECK_IN, center_id)

@@ -16,13 +16,25 @@ from core.codes import short_code
 from core.errors import Invalid
 from members.errors import NotEligible
 from members.models import Team, User
-from members.selectors import may_act_for
+from members.selectors import may_act_for, member_teams
 from members.services.eligibility import eligibility_check
 from members.services.no_shows import member_ensure_not_suspended
 from members.services.teams import member_leads
 from notifications.notify import notify
 
 logger = logging.getLogger(__name__)
+
+
+def member_team(member: User, team_id: int | None) -> Team | None:
+    """The team ``member`` books for, by its id: one of the member's own teams. Another team
+    is not eligible (and whether it exists is not told); only its leader may book for it
+    (``booking_create`` checks)."""
+    if team_id is None:
+        return None
+    team = member_teams(member).filter(pk=team_id).first()
+    if team is None:
+        raise NotEligible()
+    return team
 
 
 def booking_create(
@@ -49,7 +61,7 @@ def booking_create(
     if not acts_for and not as_staff:
         raise NotEligible()
 
-    if not space.bookable or not space.is_active or not space.center.is_active:
+    if not rules.is_bookable(space):
         raise errors.SpaceNotBookable()
     if not as_staff:
         member_ensure_not_suspended(member, now)

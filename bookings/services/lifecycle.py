@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from bookings import errors
+from bookings import errors, rules
 from bookings.messages import BookingMessage
 from bookings.models import Booking, SpaceHold
 from bookings.services import holds
@@ -65,9 +65,9 @@ def booking_cancel(*, booking: Booking, by: User, reason: str = "", now: datetim
     if as_staff:
         _require_staff(by, booking, Action.MANAGE_BOOKINGS)
         reason = require_reason(reason)
-    if booking.status not in Booking.HOLDING or booking.end <= now:
+    if not rules.is_cancellable(booking, now):
         raise errors.NotCancellable()
-    if not as_staff and now > booking.cancel_until:
+    if not as_staff and not rules.member_can_cancel(booking, now):
         raise errors.CancelDeadlinePassed()
     with transaction.atomic():
         booking = transition(

@@ -41,7 +41,7 @@ def _date(value: str | None) -> date | None:
 def space_detail(request: HttpRequest, space_id: int) -> HttpResponse:
     space = _space(space_id)
     context = {"space": space, "eligibility": eligibility_describe(space.eligibility)}
-    if space.bookable:
+    if rules.is_bookable(space):
         days = selectors.booking_horizon(space)
         strip = [{"date": d.date, "open": bool(d.open), "free": bool(d.free)} for d in days]
         wanted = _date(request.GET.get("day"))
@@ -80,7 +80,7 @@ def _choice(space: Space, request: HttpRequest) -> tuple[datetime, list[datetime
 @login_required
 def space_confirm(request: HttpRequest, space_id: int) -> HttpResponse:
     space = _space(space_id)
-    choice = _choice(space, request) if space.bookable else None
+    choice = _choice(space, request) if rules.is_bookable(space) else None
     if choice is None:
         messages.error(request, _("This time can no longer be booked. Please choose another."))
         url = reverse("bookings:space", args=[space.pk])

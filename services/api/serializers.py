@@ -9,7 +9,7 @@ from rest_framework import serializers
 from core.filters import MAX_ID
 from core.serializers import StrictCharField, StrictIntegerField, StrictSerializer
 from members.services.eligibility import eligibility_describe
-from services import selectors
+from services import rules
 from services.models import HomeVisitRequest, Program, Registration, Session, VolunteerRole
 
 # party_size is a PositiveSmallIntegerField.
@@ -108,7 +108,7 @@ class SessionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_registration_open(self, session: Session) -> bool:
-        return selectors.registration_open(session, self.context.get("now") or timezone.now())
+        return rules.registration_open(session, self.context.get("now") or timezone.now())
 
     def to_representation(self, session: Session) -> dict[str, Any]:
         with timezone.override(session.program.center.tz):

@@ -26,7 +26,7 @@ from members.services.no_shows import member_ensure_not_suspended
 from members.services.points import points_refund, points_spend
 from notifications.notify import notify
 from notifications.registry import clock_job
-from services import errors
+from services import errors, rules
 from services.messages import REGISTERED, ProgramMessage
 from services.models import Program, Registration, Session, VolunteerRole
 from services.services.common import lock_session
@@ -34,8 +34,6 @@ from services.services.volunteering import role_check, role_seat_release, role_s
 
 logger = logging.getLogger(__name__)
 Status = Registration.Status
-# A member may leave a seat, an offer, the waitlist or the lottery; not once checked in.
-CANCELLABLE = [s for s in Registration.ACTIVE if s != Status.CHECKED_IN]
 
 
 def points_due(program: Program, member: User, session: Session, party_size: int) -> int:
@@ -63,12 +61,7 @@ def _spend(registration: Registration, session: Session) -> None:
 
 def _check_can_register(session: Session, member: User, party_size: int, now: datetime) -> None:
     program = session.program
-    if (
-        session.status != Session.Status.SCHEDULED
-        or not program.is_active
-        or not session.registration_opens <= now < session.registration_closes
-        or now >= session.start
-    ):
+    if not rules.registration_open(session, now):
         raise errors.RegistrationClosed()
     member_ensure_not_suspended(member, now)
     if program.verification_required and not member.is_verified:
@@ -253,18 +246,14 @@ def registration_cancel(
     with transaction.atomic():
         session = lock_session(session)
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
-        if (
-            registration.status not in Registration.ACTIVE
-            or registration.status == Status.CHECKED_IN
-        ):
-            raise errors.NotCancellable()
-        if now >= session.start and not as_staff:
+        registration.session = session  # as locked
+        if not rules.can_cancel(registration, now, as_staff=as_staff):
             raise errors.NotCancellable()
         was_seated = registration.status in Registration.SEATED
         transition(
             registration,
             to=Status.CANCELLED,
-            allowed_from=CANCELLABLE,
+            allowed_from=rules.CANCELLABLE,
             action="cancel_by_staff" if as_staff else "cancel",
             actor=by,
             reason=reason,

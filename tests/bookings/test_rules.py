@@ -273,3 +273,54 @@ class TestQuotas:
         rules.check_quotas(space, member, None, at(FRIDAY, 10), at(FRIDAY, 11), NOW)
         with pytest.raises(errors.QuotaExceeded):
             rules.check_quotas(space, member, None, at(FRIDAY, 10), at(FRIDAY, 11, 30), NOW)
+
+
+# --- "May I still ...?": one answer, asked by every layer ---------------------------------------
+
+
+class TestMayIStill:
+    def test_bookable_means_taking_bookings_and_open(self) -> None:
+        space = loaded(BookableSpaceFactory())
+        assert rules.is_bookable(space)
+        for change in ({"bookable": False}, {"is_active": False}):
+            assert not rules.is_bookable(loaded(BookableSpaceFactory(**change)))
+        space.center.is_active = False
+        assert not rules.is_bookable(space)
+
+    def test_the_window_is_the_notice_period_to_the_horizon(self) -> None:
+        space = loaded(BookableSpaceFactory(min_notice_minutes=90, max_days_ahead=3))
+        assert rules.earliest_start(space, NOW) == NOW + timedelta(minutes=90)
+        assert rules.last_day(space, NOW) == THURSDAY
+        # Late on Monday evening in Shanghai is still Monday there, whatever UTC says.
+        assert rules.last_day(space, at(MONDAY, 23, 30)) == THURSDAY
+        assert code_of(rules.check_notice, space, NOW + timedelta(minutes=60), NOW) == "too_soon"
+        friday = datetime.combine(FRIDAY, time(9), tzinfo=ZoneInfo("Asia/Shanghai"))
+        assert code_of(rules.check_notice, space, friday, NOW) == "too_far_ahead"
+
+    @pytest.mark.parametrize(
+        ("moment", "anyone", "the_member"),
+        [
+            pytest.param(at(TUESDAY, 7), True, True, id="before-the-deadline"),
+            pytest.param(at(TUESDAY, 9), True, False, id="after-the-deadline"),
+            pytest.param(at(TUESDAY, 11), False, False, id="over"),
+        ],
+    )
+    def test_who_may_still_cancel(self, moment, anyone, the_member) -> None:
+        # Cancel online until two hours before: Tuesday 8:00 for a booking at 10:00.
+        space = BookableSpaceFactory(cancel_deadline_minutes=120)
+        booking = book(space, at(TUESDAY, 10), now=NOW)
+        assert booking.cancel_until == at(TUESDAY, 8)
+        assert rules.is_cancellable(booking, moment) is anyone
+        assert rules.member_can_cancel(booking, moment) is the_member
+
+    def test_the_service_asks_the_same_question(self) -> None:
+        from bookings.services.lifecycle import booking_cancel
+
+        booking = book(BookableSpaceFactory(cancel_deadline_minutes=120), at(TUESDAY, 10), now=NOW)
+        late = at(TUESDAY, 9)
+        assert not rules.member_can_cancel(booking, late)
+        with pytest.raises(errors.CancelDeadlinePassed):
+            booking_cancel(booking=booking, by=booking.member, now=late)
+        assert rules.member_can_cancel(booking, NOW)
+        assert booking_cancel(booking=booking, by=booking.member, now=NOW).status == "cancelled"
+        assert not rules.is_cancellable(booking, NOW)

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from bookings import rules
 from bookings.models import Booking, SpaceHold
 from centers.hours import merge
 from centers.models import Center, Space
@@ -110,7 +111,7 @@ def free_starts(space: Space, day: date, now: datetime | None = None) -> list[da
     tz = space.center.tz
     day_start = datetime.combine(day, time(0), tzinfo=tz)
     day_end = day_start + timedelta(days=1)
-    if not (space.bookable and space.is_active):
+    if not rules.is_bookable(space):
         return []
     opening = merge(space_hours([space], day, day)[space.id][0].intervals)
     held: dict[int, list[tuple[datetime, datetime]]] = {u: [] for u in range(1, space.units + 1)}
