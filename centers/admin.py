@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from centers.admin_scope import CenterScopedAdmin, CenterScopedInline
+from centers.closures import stranded_count
 from centers.forms import OpeningRuleForm
 from centers.models import (
     Center,
@@ -33,13 +34,10 @@ class ExceptionFormSet(BaseInlineFormSet):
 
     def clean(self) -> None:
         super().clean()
-        # The schedule tools build on every app; imported here so centers stays below them.
-        from workspace.services.closures import stranded_by
-
         for form in self.forms:
             if not form.has_changed() or self._should_delete_form(form) or form.errors:
                 continue
-            stranded = stranded_by(form.instance)
+            stranded = stranded_count(form.instance)
             if stranded:
                 center = (
                     form.instance.space.center if form.instance.space_id else form.instance.center
@@ -52,7 +50,7 @@ class ExceptionFormSet(BaseInlineFormSet):
                             '<a href="{url}">Close or change hours on dates</a> lists them and '
                             "cancels them with a reason members are told."
                         ),
-                        n=len(stranded.bookings) + len(stranded.sessions),
+                        n=stranded,
                         url=url,
                     )
                 )

@@ -11,6 +11,10 @@ class WorkspaceConfig(AppConfig):
     name = "workspace"
     verbose_name = _("Staff workspace")
 
+    def ready(self) -> None:
+        # Tells the centers admin what dated hours would strand (centers.closures).
+        from workspace.services import closures  # noqa: F401
+
 
 class LinliAdminConfig(admin_apps.AdminConfig):
     """Django's admin with our site, which adds the workspace pages to its URLs."""

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from bookings.models import Booking
 from bookings.services import holds
 from bookings.services.lifecycle import booking_cancel
+from centers.closures import stranded_counter
 from centers.hours import merge
 from centers.models import Center, OpeningException, Space
 from centers.permissions import Action, staff_can
@@ -96,6 +97,13 @@ def stranded_by(exception: OpeningException) -> Stranded:
     ).select_related("program__center", "space")
     found.sessions = [s for s in sessions if strands(s.space_id, s.start, s.end)]
     return found
+
+
+@stranded_counter
+def stranded_count(exception: OpeningException) -> int:
+    """For the centers admin, which refuses such hours and links here."""
+    stranded = stranded_by(exception)
+    return len(stranded.bookings) + len(stranded.sessions)
 
 
 def opening_exception_save(
