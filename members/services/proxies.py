@@ -22,7 +22,9 @@ from django.utils.translation import gettext as _
 
 from centers.models import Center
 from centers.permissions import Action, centers_where, staff_can
+from core.codes import short_code
 from core.errors import Conflict, Invalid, LinliError, NotFound
+from core.locks import lock
 from members import errors
 from members.messages import ProxyMessage
 from members.models import ProxyLink, User
@@ -85,9 +87,9 @@ def proxy_request(
         message = _("This is your own number.")
         raise Invalid(message, fields={"phone": [message]})
     relative = User.objects.filter(phone=phone, is_active=True).first()
-    code = f"{secrets.randbelow(10**6):06d}"
+    code = short_code(6)
     with transaction.atomic():
-        User.objects.select_for_update().filter(pk=proxy.pk).first()
+        lock(proxy)  # serializes the proxy's requests: the daily limit holds for a double click
         if (
             relative
             and ProxyLink.objects.filter(
