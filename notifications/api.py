@@ -96,23 +96,33 @@ class WeChatConsentsView(APIView):
         return Response({"consents": WeChatConsentSerializer(consents, many=True).data})
 
 
-class WeChatConsentView(APIView):
-    """One template's consents, which the member may withdraw."""
+class WeChatConsentWithdrawSerializer(StrictSerializer):
+    template_id = StrictCharField(max_length=64, help_text="The template to stop")
+
+
+class WeChatConsentWithdrawView(APIView):
+    """The member withdraws their consents for one template."""
 
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        request=None,
-        responses={204: None, 401: ErrorSerializer, 404: ErrorSerializer},
+        request=WeChatConsentWithdrawSerializer,
+        responses={200: WeChatConsentsResponseSerializer, **ERRORS, 404: ErrorSerializer},
         description=(
             "Withdraw the member's consents for this template: no more messages of it go "
             "through WeChat (they go by the member's next channel) until the member agrees "
-            "again in the mini-program. None to withdraw: 404 `not_found`."
+            "again in the mini-program. Answers with the consents left. None to withdraw: 404 "
+            "`not_found`."
         ),
     )
-    def delete(self, request: Request, template_id: str) -> Response:
-        services.wechat_consent_withdraw(member=request.user, template_id=template_id)
-        return Response(status=204)
+    def post(self, request: Request) -> Response:
+        serializer = WeChatConsentWithdrawSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.wechat_consent_withdraw(
+            member=request.user, template_id=serializer.validated_data["template_id"]
+        )
+        consents = selectors.wechat_consents_left(request.user)
+        return Response({"consents": WeChatConsentSerializer(consents, many=True).data})
 
 
 class MessagesView(generics.ListAPIView):

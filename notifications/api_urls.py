@@ -7,9 +7,9 @@ from notifications import api
 urlpatterns = [
     path("me/wechat-consents/", api.WeChatConsentsView.as_view(), name="me-wechat-consents"),
     path(
-        "me/wechat-consents/<str:template_id>/",
-        api.WeChatConsentView.as_view(),
-        name="me-wechat-consent",
+        "me/wechat-consents/withdraw/",
+        api.WeChatConsentWithdrawView.as_view(),
+        name="me-wechat-consents-withdraw",
     ),
     path("me/messages/", api.MessagesView.as_view(), name="me-messages"),
 ]

@@ -1,5 +1,5 @@
 """The member's notification endpoints: WeChat consents the mini-program reports
-(POST /api/v1/me/wechat-consents/), lists and withdraws (GET, DELETE .../{template_id}/), and the
+(POST /api/v1/me/wechat-consents/), lists (GET) and withdraws (POST .../withdraw/), and the
 member's messages (GET /api/v1/me/messages/)."""
 
 import pytest
@@ -16,6 +16,7 @@ from tests.notifications.conftest import WECHAT_TEMPLATES
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 CONSENTS = "/api/v1/me/wechat-consents/"
+WITHDRAW = "/api/v1/me/wechat-consents/withdraw/"
 MESSAGES = "/api/v1/me/messages/"
 BOOKING = WECHAT_TEMPLATES["booking_confirmed"]["id"]
 REMINDER = WECHAT_TEMPLATES["reminder"]["id"]
@@ -85,18 +86,26 @@ def test_consents_are_listed_and_withdrawn(member, api) -> None:
         ]
     }
 
-    withdrawn = client.delete(f"{CONSENTS}{REMINDER}/")
-    assert withdrawn.status_code == 204, withdrawn.content
-    assert client.get(CONSENTS).json() == {"consents": [{"template_id": BOOKING, "remaining": 2}]}
+    withdrawn = client.post(WITHDRAW, {"template_id": REMINDER}, format="json")
+    assert withdrawn.status_code == 200, withdrawn.content
+    assert withdrawn.json() == {"consents": [{"template_id": BOOKING, "remaining": 2}]}
+    assert client.get(CONSENTS).json() == withdrawn.json()
     # Only the member's own: the other member's consent for the same template stays.
     assert WeChatConsent.objects.get(member=other).remaining == 1
-    assert_error(client.delete(f"{CONSENTS}{REMINDER}/"), 404, "not_found")
-    assert_error(client.delete(f"{CONSENTS}tpl-unknown/"), 404, "not_found")
+    again = client.post(WITHDRAW, {"template_id": REMINDER}, format="json")
+    assert_error(again, 404, "not_found")
+    assert_error(
+        client.post(WITHDRAW, {"template_id": "tpl-unknown"}, format="json"), 404, "not_found"
+    )
+    assert_error(client.post(WITHDRAW, {"template_id": "x" * 65}, format="json"), 400, "invalid")
+    assert_error(client.post(WITHDRAW, {}, format="json"), 400, "invalid")
 
 
 def test_consents_need_a_login(api) -> None:
     assert_error(api.get(CONSENTS), 401, "not_authenticated")
-    assert_error(api.delete(f"{CONSENTS}{BOOKING}/"), 401, "not_authenticated")
+    assert_error(
+        api.post(WITHDRAW, {"template_id": BOOKING}, format="json"), 401, "not_authenticated"
+    )
 
 
 def test_a_report_sent_again_counts_once(member, api) -> None:
@@ -204,8 +213,8 @@ def test_the_schema_documents_both(api) -> None:
     paths = schema["paths"]
 
     assert {"get", "post"} <= set(paths["/api/v1/me/wechat-consents/"])
-    withdraw = paths["/api/v1/me/wechat-consents/{template_id}/"]["delete"]
-    assert {"204", "404"} <= set(withdraw["responses"])
+    withdraw = paths["/api/v1/me/wechat-consents/withdraw/"]["post"]
+    assert {"200", "400", "404"} <= set(withdraw["responses"])
     assert "get" in paths["/api/v1/me/messages/"]
     components = schema["components"]["schemas"]
     assert set(components["Message"]["properties"]) == {
