@@ -1,5 +1,6 @@
 """Booking a space as a resident would on a phone: the date strip, a start time, the
-confirmation page, the booking page with its QR code and calendar file, cancelling."""
+confirmation page, the booking page with its QR code and calendar file, cancelling; the
+"读给我听" button where the browser can speak, and not where it cannot."""
 
 from datetime import timedelta
 
@@ -10,6 +11,21 @@ from icalendar import Calendar
 from bookings.models import Booking
 from tests.browser.helpers import assert_accessible, decode_qr, horizontal_overflow
 from tests.factories import BookableSpaceFactory
+
+# The browser's speech synthesis is the boundary: the page's own script is under test, so
+# speak() is replaced by a recorder of what it was asked to say (headless Chromium has no voice).
+RECORD_SPEECH = """
+window.spoken = [];
+window.speechSynthesis.speak = (utterance) =>
+    window.spoken.push({text: utterance.text, lang: utterance.lang});
+"""
+
+
+def read_aloud(page) -> dict:
+    """Tap 读给我听 and return the one utterance the page asked the browser to speak."""
+    page.get_by_role("button", name="读给我听").click()
+    [said] = page.evaluate("() => window.spoken")
+    return said
 
 
 @pytest.fixture
@@ -22,6 +38,7 @@ def space():
 
 def test_book_through_the_date_strip_and_confirmation_then_cancel(page, log_in, member, space):
     log_in(page, member)
+    page.add_init_script(RECORD_SPEECH)
     page.goto(f"/spaces/{space.pk}/")
     assert_accessible(page)
     tomorrow = timezone.localdate() + timedelta(days=1)
@@ -38,6 +55,10 @@ def test_book_through_the_date_strip_and_confirmation_then_cancel(page, log_in, 
     assert "10:00–11:00" in page.inner_text("#essentials")
     assert horizontal_overflow(page) <= 0
     assert_accessible(page)
+    said = read_aloud(page)
+    assert said["lang"] == "zh-CN"
+    for essential in ("国学讲堂", space.center.name, "10:00–11:00", "前可以在网上取消"):
+        assert essential in said["text"], essential
     page.get_by_role("button", name="确认预约").click()
 
     booking = Booking.objects.get(member=member)
@@ -49,6 +70,8 @@ def test_book_through_the_date_strip_and_confirmation_then_cancel(page, log_in, 
     # The QR code drawn on the server says the check-in code.
     assert decode_qr(page.locator(".qr-box svg").screenshot()) == [booking.check_in_code]
     assert_accessible(page)
+    said = read_aloud(page)["text"]
+    assert "已确认" in said and "10:00–11:00" in said and booking.check_in_code in said
 
     # The calendar file downloads and parses.
     with page.expect_download() as download:
@@ -65,12 +88,15 @@ def test_book_through_the_date_strip_and_confirmation_then_cancel(page, log_in, 
 
 
 def test_a_longer_booking_is_one_tap_more(page, log_in, member, space):
+    """Also: in a browser without speech synthesis, 读给我听 is not offered."""
     log_in(page, member)
+    page.add_init_script("delete window.speechSynthesis")
     page.goto(f"/spaces/{space.pk}/?day={(timezone.localdate() + timedelta(days=2)).isoformat()}")
     page.get_by_role("link", name="14:00", exact=True).click()
     page.locator('.lengths a[href$="minutes=120"]').click()
     assert page.locator(".lengths a[aria-current]").inner_text().startswith("2小时")
     assert "14:00–16:00" in page.inner_text("#essentials")
+    assert page.locator("button[data-speak]").is_hidden()
     page.get_by_role("button", name="确认预约").click()
     booking = Booking.objects.get(member=member)
     assert booking.end - booking.start == timedelta(hours=2)

@@ -1,15 +1,17 @@
 """A new resident's way through the site on a phone: signing up by phone, verifying their real
-name on the web, landing on a full session's waitlist, switching to English and to 长辈模式
-with the browser's text at 200%; axe-core on each page on the way."""
+name on the web, landing on a full session's waitlist and taking the seat offered before its
+deadline, switching to English and to 长辈模式 with the browser's text at 200%; axe-core on each
+page on the way."""
 
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from core.templatetags.linli import when
 from members.models import User
 from services.models import Registration
-from services.services.registration import session_register
+from services.services.registration import registration_cancel, session_register
 from tests.browser.helpers import assert_accessible, horizontal_overflow, set_text_size
 from tests.factories import ProgramFactory, SessionFactory, UserFactory
 from tests.members.test_accounts import OutboxSMSBackend, code_in
@@ -73,6 +75,21 @@ def test_sign_up_verify_and_join_the_waitlist(page, sms, full_session) -> None:
     assert "候补第1位" in page.inner_text("main")
     registration = Registration.objects.get(member=member)
     assert (registration.status, registration.position) == (Registration.Status.WAITLISTED, 1)
+
+    # The seated member drops out: the seat is offered, with its deadline, and taken in time.
+    seated = Registration.objects.get(session=full_session, status=Registration.Status.CONFIRMED)
+    registration_cancel(registration=seated, by=seated.member)
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.OFFERED
+    page.goto("/me/registrations/")
+    assert_accessible(page)
+    with translation.override("zh-hans"):
+        deadline = when(registration.offer_expires_at)
+    assert f"有空位留给您，请在{deadline}前确认。" in page.inner_text("main")
+    page.get_by_role("button", name="确认参加").click()
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.CONFIRMED
+    assert registration.check_in_code in page.inner_text("main")
 
 
 def test_english_and_large_text_keep_the_header_on_screen(page, member, log_in) -> None:
