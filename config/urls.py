@@ -34,6 +34,7 @@ urlpatterns = [
     re_path(r"^api/", api_not_found),
     path("", include("bookings.urls")),
     path("", include("services.urls")),
+    path("", include("community.urls")),
     path("me/", include("members.urls")),
     path("", include("centers.urls")),
 ]

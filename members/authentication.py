@@ -18,7 +18,8 @@ from rest_framework.request import Request
 
 from core.acting import ACTOR_ATTRIBUTE, acting_for_someone
 from core.authentication import SessionTokenAuthentication, SessionTokenScheme
-from members.models import ProxyAction, ProxyLink
+from members.models import ProxyAction
+from members.selectors import active_proxy_link
 
 HEADER = "X-On-Behalf-Of"
 # The largest member id (a bigint). Not core.filters.MAX_ID: DRF imports this module while it
@@ -55,16 +56,7 @@ class OnBehalfOfMixin:
         relative_id = _relative_id(value.strip())
         if relative_id == user.pk:
             return result
-        link = (
-            ProxyLink.objects.select_related("member")
-            .filter(
-                proxy=user,
-                member_id=relative_id,
-                status=ProxyLink.Status.ACTIVE,
-                member__is_active=True,
-            )
-            .first()
-        )
+        link = active_proxy_link(user, relative_id)
         if link is None:
             raise NoProxyLink()
         if request.method not in SAFE_METHODS:

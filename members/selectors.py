@@ -16,15 +16,25 @@ def member_teams(member: User) -> QuerySet[Team]:
     return Team.objects.filter(memberships__member=member, is_active=True).order_by("name", "id")
 
 
+def _active_links(proxy: User, member_id: int) -> QuerySet[ProxyLink]:
+    return ProxyLink.objects.filter(
+        proxy=proxy, member_id=member_id, status=ProxyLink.Status.ACTIVE, member__is_active=True
+    )
+
+
 def may_act_for(actor: User, member: User | int) -> bool:
     """Whether ``actor`` may act as ``member`` (a member or their id) does for themselves: it
     is the member, or a family member with an active link (亲友代办)."""
     member_id = getattr(member, "pk", member)
     if actor.pk == member_id:
         return True
-    return ProxyLink.objects.filter(
-        proxy=actor, member_id=member_id, status=ProxyLink.Status.ACTIVE, member__is_active=True
-    ).exists()
+    return _active_links(actor, member_id).exists()
+
+
+def active_proxy_link(proxy: User, member_id: int) -> ProxyLink | None:
+    """The active link through which ``proxy`` acts for the member ``member_id`` (loaded with
+    the member), or None: what the API's ``X-On-Behalf-Of`` and the web's switch both ask."""
+    return _active_links(proxy, member_id).select_related("member").first()
 
 
 def member_proxy_links(member: User) -> QuerySet[ProxyLink]:

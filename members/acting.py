@@ -1,0 +1,66 @@
+"""亲友代办 on the web: a family member switches to acting for a relative, and the pages that
+book, register and post wishes then work with the relative's account (their rules, quotas,
+points and no-shows) while the services' audit rows name the family member.
+
+The switch is kept in the session as the relative's id only; every request checks it against
+an active link again, so ending the link (from either side) ends the switch at once. This is
+the web's counterpart of ``X-On-Behalf-Of`` (``members.authentication``), with the same rule:
+no active link, no acting; and the same record: each change tried for the relative is a
+``ProxyAction`` row written before the view calls its service.
+"""
+
+from django.http import HttpRequest
+
+from members.models import ProxyAction, ProxyLink, User
+from members.selectors import active_proxy_link
+
+SESSION_KEY = "linli_acting_for"
+_CACHE = "_linli_acting_link"
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def _link(request: HttpRequest) -> ProxyLink | None:
+    if hasattr(request, _CACHE):
+        return getattr(request, _CACHE)
+    link = None
+    user = getattr(request, "user", None)
+    relative_id = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
+    if relative_id is not None and user is not None and user.is_authenticated:
+        link = active_proxy_link(user, relative_id)
+        if link is None:  # the link ended, or another member logged in on this browser
+            request.session.pop(SESSION_KEY, None)
+        elif request.method not in SAFE_METHODS:
+            ProxyAction.objects.create(link=link, method=request.method, path=request.path[:200])
+    setattr(request, _CACHE, link)
+    return link
+
+
+def acting_for(request: HttpRequest) -> User | None:
+    """The relative the logged-in member is acting for now, or None."""
+    link = _link(request)
+    return link.member if link is not None else None
+
+
+def member_of(request: HttpRequest) -> User:
+    """Whose account a booking, a registration or a wish is for: the relative while acting
+    for one, else the logged-in member. The logged-in member (``request.user``) is always who
+    acted, and goes to the services as ``by``."""
+    return acting_for(request) or request.user
+
+
+def acting_start(request: HttpRequest, *, relative: User) -> None:
+    """Remember the switch (the caller checked the link)."""
+    request.session[SESSION_KEY] = relative.pk
+    if hasattr(request, _CACHE):
+        delattr(request, _CACHE)
+
+
+def acting_stop(request: HttpRequest) -> None:
+    request.session.pop(SESSION_KEY, None)
+    if hasattr(request, _CACHE):
+        delattr(request, _CACHE)
+
+
+def context(request: HttpRequest) -> dict:
+    """Template context processor: ``acting_for``, for the banner on every page."""
+    return {"acting_for": acting_for(request)}
