@@ -1,6 +1,7 @@
 """Resident web pages for service programs: find a session (search, center, category, date),
-see everything about it before any tap, register or join the waitlist, and the member's list
-with check-in codes, offers to accept and cancelling."""
+see everything about it before any tap, register or join the waitlist (in a volunteer session:
+sign up for one of its roles), and the member's list with check-in codes, offers to accept and
+cancelling. Under 亲友代办 (``members.acting``) all of it is the relative's."""
 
 from datetime import date, datetime, time, timedelta
 
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from centers.selectors import active_centers
 from core.errors import LinliError
+from members.acting import member_of
 from members.services.eligibility import eligibility_describe, member_is_free
 from services import rules, selectors
 from services.models import Program, Registration, Session
@@ -92,11 +94,14 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
         "not_yet": now < session.registration_opens,
         "eligibility": eligibility_describe(program.eligibility),
     }
-    member = request.user
-    if member.is_authenticated:
+    context["volunteer"] = program.kind == Program.Kind.VOLUNTEER
+    if request.user.is_authenticated:
+        member = member_of(request)
         mine = Registration.objects.filter(session=session, member=member).order_by("-id").first()
+        mine = mine if mine and mine.status in Registration.ACTIVE else None
         context |= {
-            "mine": mine if mine and mine.status in Registration.ACTIVE else None,
+            "mine": mine,
+            "can_cancel_mine": mine is not None and rules.can_cancel(mine, now),
             "obstacle": registration_obstacle(session=session, member=member, now=now),
             "free_for_member": program.free_for_elderly
             and member_is_free(member, session.start.date()),
@@ -108,10 +113,22 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
 @require_POST
 def session_register_view(request: HttpRequest, session_id: int) -> HttpResponse:
     session = get_object_or_404(selectors.listed_sessions(), pk=session_id)
+    role = None
+    if request.POST.get("role"):
+        # Another session's role is no role of this one (the service says so, as in the API).
+        role = next((r for r in session.roles.all() if str(r.pk) == request.POST["role"]), None)
+        if role is None:
+            messages.error(request, _("This session has no such role."))
+            return redirect("services:session", session_id=session.pk)
     try:
-        registration = session_register(session=session, member=request.user)
+        registration = session_register(
+            session=session, member=member_of(request), role=role, by=request.user
+        )
     except LinliError as error:
         messages.error(request, str(error.detail))
+        return redirect("services:session", session_id=session.pk)
+    if role is not None:
+        messages.success(request, _("You signed up as %(role)s. Thank you!") % {"role": role.name})
         return redirect("services:session", session_id=session.pk)
     if registration.status == Status.CONFIRMED:
         messages.success(request, _("You are registered. See you there!"))
@@ -129,7 +146,7 @@ def session_register_view(request: HttpRequest, session_id: int) -> HttpResponse
 @login_required
 def my_registrations(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
-    registrations = list(selectors.member_registrations(request.user)[:50])
+    registrations = list(selectors.member_registrations(member_of(request))[:50])
     for registration in registrations:
         registration.can_cancel = rules.can_cancel(registration, now)
         registration.can_accept = rules.can_accept(registration, now)
@@ -140,7 +157,9 @@ def my_registrations(request: HttpRequest) -> HttpResponse:
 
 
 def _own(request: HttpRequest, registration_id: int) -> Registration:
-    registration = selectors.member_registrations(request.user).filter(pk=registration_id).first()
+    registration = (
+        selectors.member_registrations(member_of(request)).filter(pk=registration_id).first()
+    )
     if registration is None:
         raise Http404
     return registration
@@ -150,16 +169,22 @@ def _own(request: HttpRequest, registration_id: int) -> Registration:
 @require_POST
 def my_registration_cancel(request: HttpRequest, registration_id: int) -> HttpResponse:
     registration = _own(request, registration_id)
+    # From a session's page, back to it; else to the list.
+    back = (
+        redirect("services:session", session_id=registration.session_id)
+        if request.POST.get("back") == "session"
+        else redirect("services:mine")
+    )
     if request.POST.get("confirm") != "yes":
         messages.error(request, _("Tick the box to confirm that you want to cancel."))
-        return redirect("services:mine")
+        return back
     try:
         registration_cancel(registration=registration, by=request.user)
     except LinliError as error:
         messages.error(request, str(error.detail))
     else:
         messages.success(request, _("Your registration has been cancelled."))
-    return redirect("services:mine")
+    return back
 
 
 @login_required
@@ -167,7 +192,7 @@ def my_registration_cancel(request: HttpRequest, registration_id: int) -> HttpRe
 def my_registration_accept(request: HttpRequest, registration_id: int) -> HttpResponse:
     registration = _own(request, registration_id)
     try:
-        registration_accept(registration=registration, member=request.user)
+        registration_accept(registration=registration, member=member_of(request), by=request.user)
     except LinliError as error:
         messages.error(request, str(error.detail))
     else:

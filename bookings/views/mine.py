@@ -1,5 +1,6 @@
 """The member's own bookings: upcoming and past, one booking's page (QR check-in code, door
-code, calendar file, cancelling until the deadline, the center's phone after it)."""
+code, calendar file, cancelling until the deadline, the center's phone after it). Under 亲友代办
+(``members.acting``) they are the relative's."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,13 +16,14 @@ from bookings.ics import MEDIA_TYPE, booking_ics
 from bookings.models import Booking
 from bookings.services.lifecycle import booking_cancel
 from core.errors import LinliError
+from members.acting import member_of
 
 PAST_PAGE = 20
 
 
 def _own(request: HttpRequest, booking_id: int) -> Booking:
     """The member's booking; anyone else's is a 404, as if it did not exist."""
-    booking = selectors.member_bookings(request.user).filter(pk=booking_id).first()
+    booking = selectors.member_bookings(member_of(request)).filter(pk=booking_id).first()
     if booking is None:
         raise Http404
     return booking
@@ -30,7 +32,7 @@ def _own(request: HttpRequest, booking_id: int) -> Booking:
 @login_required
 def my_bookings(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
-    bookings = selectors.member_bookings(request.user)
+    bookings = selectors.member_bookings(member_of(request))
     upcoming = list(bookings.filter(end__gt=now).order_by("start", "id"))
     past = Paginator(bookings.filter(end__lte=now).order_by("-start", "-id"), PAST_PAGE)
     return render(

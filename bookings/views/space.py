@@ -19,6 +19,7 @@ from bookings.services.create import booking_create
 from centers.models import Space
 from core.errors import LinliError
 from core.views import bad_request
+from members.acting import member_of
 from members.services.eligibility import eligibility_describe
 
 
@@ -121,7 +122,9 @@ def space_book(request: HttpRequest, space_id: int) -> HttpResponse:
     if start is None or end is None:
         return bad_request(request)
     try:
-        booking = booking_create(member=request.user, space=space, start=start, end=end)
+        booking = booking_create(
+            member=member_of(request), space=space, start=start, end=end, by=request.user
+        )
     except LinliError as error:
         messages.error(request, str(error.detail))
         day = start.astimezone(space.center.tz).date().isoformat()
