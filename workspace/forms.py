@@ -4,6 +4,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from centers.models import Space
@@ -31,7 +32,17 @@ class NewMemberForm(forms.Form):
     name = forms.CharField(label=_("Name (optional)"), max_length=50, required=False)
 
 
-class WalkInForm(forms.Form):
+class LabelledForm(forms.Form):
+    """Labels reuse the models' field names ("space", "start"), lower case like every
+    verbose_name; the admin capitalises those in its own forms, and so do these ("Space")."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.label = capfirst(field.label)
+
+
+class WalkInForm(LabelledForm):
     """A booking for a member found or created at the desk, from the day's free start times."""
 
     member = forms.IntegerField(widget=forms.HiddenInput)
@@ -61,7 +72,7 @@ def _minutes(m: int) -> str:
     return _("%(h)d h %(m)d min") % {"h": hours, "m": rest}
 
 
-class ClosureForm(forms.Form):
+class ClosureForm(LabelledForm):
     """A dated exception of a center or one of its spaces: closed, or other hours."""
 
     space = forms.ModelChoiceField(

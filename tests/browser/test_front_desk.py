@@ -1,6 +1,7 @@
 """A front-desk morning on a 1024x768 tablet: the day board, checking a member in by the code
-typed (as a USB scanner types it), booking for a walk-in with a phone number only, and taking
-the month's report away as Excel."""
+typed (as a USB scanner types it), booking for a walk-in with a phone number only, the lists of
+bookings, sessions and members fitting the tablet, and taking the month's report away as
+Excel."""
 
 import io
 from datetime import timedelta
@@ -14,7 +15,15 @@ from centers.models import StaffAssignment
 from members.models import User
 from tests.browser.conftest import TABLET
 from tests.browser.helpers import horizontal_overflow
-from tests.factories import ALL_DAY, BookableSpaceFactory, StaffAssignmentFactory, UserFactory, book
+from tests.factories import (
+    ALL_DAY,
+    BookableSpaceFactory,
+    ProgramFactory,
+    SessionFactory,
+    StaffAssignmentFactory,
+    UserFactory,
+    book,
+)
 
 
 @pytest.fixture
@@ -36,7 +45,17 @@ def morning(transactional_db):
     desk = StaffAssignmentFactory(
         center=room.center, role=StaffAssignment.Role.FRONT_DESK, user__display_name="前台小李"
     ).user
+    SessionFactory(program=ProgramFactory(center=room.center, title="智能手机课"), space=room)
     return room, booking, desk
+
+
+def list_overflow(page) -> int:
+    """How many pixels an admin list is wider than its box (Django's admin scrolls the table
+    inside the page rather than the page: a column off to the right is still off-screen)."""
+    return page.evaluate(
+        "() => { const box = document.querySelector('#changelist .results');"
+        " return box.scrollWidth - box.clientWidth; }"
+    )
 
 
 def test_a_front_desk_morning(open_page, log_in, morning) -> None:
@@ -86,6 +105,12 @@ def test_a_front_desk_morning(open_page, log_in, morning) -> None:
     assert made.status == Booking.Status.CONFIRMED and made.created_by == desk
     assert made.check_in_code in page.inner_text(".messagelist")
 
+    # The lists a front desk opens fit the tablet, each with a row in it.
+    for path in ("/admin/bookings/booking/", "/admin/services/session/"):
+        page.goto(path)
+        assert page.locator("#result_list tbody tr").count() >= 1, path
+        assert (horizontal_overflow(page), list_overflow(page)) == (0, 0), path
+
     # The month's report, taken away as Excel.
     page.get_by_role("link", name="报表").first.click()
     assert "月度报表" in page.inner_text("h1")
@@ -98,3 +123,9 @@ def test_a_front_desk_morning(open_page, log_in, morning) -> None:
     in_month = Booking.objects.filter(space=room, start__month=timezone.localdate().month).count()
     assert summary[("预约", "全部")] == in_month
     assert refused == []
+
+    # Members are listed for superusers (centers share members): that list fits too.
+    log_in(page, UserFactory(is_staff=True, is_superuser=True))
+    page.goto("/admin/members/user/")
+    assert page.locator("#result_list tbody tr").count() >= 3
+    assert (horizontal_overflow(page), list_overflow(page)) == (0, 0)

@@ -21,6 +21,7 @@ from services.services.registration import session_register
 from services.services.sessions import session_cancel
 from tests.factories import BookableSpaceFactory, SessionFactory, UserFactory, book
 from tests.workspace.conftest import SHANGHAI, at, client_for
+from workspace.charts import columns, fit
 from workspace.selectors.reports import monthly_report
 
 pytestmark = pytest.mark.django_db
@@ -197,3 +198,15 @@ def test_a_month_at_the_edges_counts_local_days(a, manager) -> None:
     assert early.start.astimezone(SHANGHAI).month == 7 and early.start.utctimetuple().tm_mon == 6
     assert monthly_report([a.center], JUNE).bookings == 0
     assert monthly_report([a.center], date(2026, 7, 1)).bookings == 1
+
+
+def test_charts_fit_a_tablet_and_english_labels_start_with_a_capital(june, manager) -> None:
+    assert fit("awaiting approval", 22) == "awaiting approval"
+    assert fit("静安寺街道社区党群服务中心", 22) == "静安寺街道社区党群服…"
+    days = columns([(str(day), 0) for day in range(1, 31)])["columns"]
+    assert [c.label for c in days if c.tick] == ["1", "5", "10", "15", "20", "25", "30"]
+
+    client = client_for(manager)
+    client.cookies["django_language"] = "en"
+    page = client.get(REPORTS, {"center": june.center.pk, "month": "2026-06"}).content.decode()
+    assert "<label>Month <input" in page and "<label>month" not in page

@@ -125,7 +125,7 @@ def report(request: HttpRequest) -> HttpResponse:
     by_channel = charts.bars(
         [(str(channels.get(c, c)), n, str(n)) for c, n in sorted(data.messages_by_channel.items())]
     )
-    per_day = charts.columns([(f"{d:%d}", n) for d, n in data.bookings_by_day.items()])
+    per_day = charts.columns([(str(d.day), n) for d, n in data.bookings_by_day.items()])
     query = request.GET.copy()
     query.pop("export", None)
     return page(
