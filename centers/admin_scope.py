@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import admin
 from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 
 from centers.models import Center, Space
 from centers.permissions import Action, centers_where
@@ -18,6 +19,14 @@ from centers.permissions import Action, centers_where
 
 def center_ids(request: HttpRequest, action: Action = Action.VIEW) -> set[int]:
     return centers_where(request.user, action) or set()
+
+
+def active_centers_where(request: HttpRequest, action: Action) -> QuerySet[Center]:
+    """The open centers where the staff member may do ``action`` (a form's center choices)."""
+    centers = Center.objects.filter(is_active=True).order_by("id")
+    if request.user.is_superuser:
+        return centers
+    return centers.filter(id__in=center_ids(request, action))
 
 
 class CenterScopedMixin:
@@ -103,3 +112,36 @@ class CenterScopedInline(CenterScopedMixin):
         return super().formfield_for_foreignkey(
             db_field, request, **self.limit_choices(db_field, request, kwargs)
         )
+
+
+class IdListFilter(admin.SimpleListFilter):
+    """A list filter by the id of a related row (``field``, the lookup): its choices are the
+    rows of the staff member's own centers, and anything but an id finds nothing."""
+
+    field: str
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        value = self.value()
+        if value is None:
+            return queryset
+        if not value.isdigit():
+            return queryset.none()
+        return queryset.filter(**{self.field: int(value)})
+
+
+class CenterListFilter(IdListFilter):
+    """The staff member's own centers (Django's related filter would list every center), by
+    the admin's own path to the center (``center_field``)."""
+
+    title = gettext_lazy("center")
+    parameter_name = "center"
+
+    def __init__(self, request: HttpRequest, params: dict, model: Any, model_admin: Any) -> None:
+        self.field = model_admin.center_field
+        super().__init__(request, params, model, model_admin)
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        centers = Center.objects.order_by("id")
+        if not request.user.is_superuser:
+            centers = centers.filter(id__in=center_ids(request))
+        return [(str(center.pk), center.name) for center in centers]

@@ -19,6 +19,7 @@ class CommunityMessage(StrEnum):
     REOPENED = "wish_reopened"
     CLAIM_LAPSED = "wish_claim_lapsed"
     WITHDRAWN = "wish_withdrawn"
+    CLOSED_BY_STAFF = "wish_closed_by_staff"
 
 
 registry.register_kinds(
@@ -68,6 +69,12 @@ registry.register_kinds(
             gettext_noop("A wish was withdrawn"),
             gettext_noop(
                 "The wish “%(text)s” you took on was withdrawn by its wisher. Thank you all the same."
+            ),
+        ),
+        CommunityMessage.CLOSED_BY_STAFF: Text(
+            gettext_noop("Your wish is closed"),
+            gettext_noop(
+                "Staff of %(center)s confirmed for you that your wish “%(text)s” was fulfilled. If it was not, please tell the center."
             ),
         ),
     },

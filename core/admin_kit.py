@@ -7,8 +7,9 @@ come back on the form.
   (or a small form) before it runs;
 - ``CheckInByCodeMixin``: the front desk's page that checks a member in by the code they show;
 - ``form_page``: an admin-looking page for any form one service acts on;
+- ``apply_each``: an action's service called row by row, each refusal a message naming the row;
 - helpers: ``add_service_error``, ``error_message``, ``redirect_back``, ``local``,
-  ``ReadOnlyInline``.
+  ``ServiceOwnedRows``, ``ReadOnlyInline``.
 
 Scoping staff to their centers is the centers app's part (``centers.admin_scope``).
 """
@@ -18,7 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model
@@ -38,12 +39,9 @@ def local(moment: datetime) -> str:
     return formats.localize(timezone.template_localtime(moment))
 
 
-class ReadOnlyInline:
-    """An inline that only lists rows (as a plain table): services write them, nobody edits."""
-
-    template = "admin/readonly_tabular.html"
-    extra = 0
-    can_delete = False
+class ServiceOwnedRows:
+    """Rows only services write: the admin adds, edits and deletes none of them (an admin
+    that has an add page of its own says so again)."""
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -53,6 +51,14 @@ class ReadOnlyInline:
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class ReadOnlyInline(ServiceOwnedRows):
+    """An inline that only lists rows (as a plain table): services write them, nobody edits."""
+
+    template = "admin/readonly_tabular.html"
+    extra = 0
+    can_delete = False
 
 
 # --- A service's errors on a form ----------------------------------------------------------------
@@ -93,6 +99,42 @@ def redirect_back(request: HttpRequest) -> HttpResponse | None:
     ):
         return HttpResponseRedirect(target)
     return None
+
+
+# --- Actions ------------------------------------------------------------------------------------
+
+
+def apply_each(
+    model_admin: admin.ModelAdmin,
+    request: HttpRequest,
+    objects: Iterable[Model],
+    *,
+    allowed: Callable[[Model], bool],
+    perform: Callable[[Model], object],
+    done: Callable[[int], str],
+) -> HttpResponse | None:
+    """An action's service (``perform``) on each row, if ``allowed`` (the staff member's role
+    at the row's center). A refusal, by the role or by the service, is a message naming the
+    row, and the rest go on; ``done`` says how many went through."""
+    count = 0
+    for obj in objects:
+        # The service checks again; asking first gives staff a message in words.
+        if not allowed(obj):
+            model_admin.message_user(
+                request,
+                _("%(row)s: your role at this center does not allow this.") % {"row": obj},
+                messages.ERROR,
+            )
+            continue
+        try:
+            perform(obj)
+        except LinliError as error:
+            model_admin.message_user(request, f"{obj}: {error.detail}", messages.ERROR)
+        else:
+            count += 1
+    if count:
+        model_admin.message_user(request, done(count), messages.SUCCESS)
+    return redirect_back(request)
 
 
 # --- Actions that ask first ----------------------------------------------------------------------

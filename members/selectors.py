@@ -1,9 +1,12 @@
 """Reads about one member, for their own pages and the API."""
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from members.models import PointsEntry, ProxyLink, Team, User
-from members.phones import mask_phone
+from members.phones import mask_phone, normalize_mainland_mobile
+
+FOUND_AT_MOST = 10
 
 
 def member_points_entries(member: User) -> QuerySet[PointsEntry]:
@@ -68,3 +71,27 @@ def active_relatives(member: User) -> QuerySet[User]:
 def member_name(member: User) -> str:
     """How a family link names a member: their chosen name, else a masked phone."""
     return member.display_name or member.first_name or mask_phone(member.phone or "")
+
+
+def members_find(text: str) -> QuerySet[User]:
+    """Members by phone (any usual way of writing it, or its last four digits) or by name
+    (display name, first or last name, username). Never by ID number."""
+    text = text.strip()
+    members = User.objects.filter(is_active=True, anonymized_at__isnull=True)
+    if not text:
+        return members.none()
+    try:
+        return members.filter(phone=normalize_mainland_mobile(text))[:FOUND_AT_MOST]
+    except ValidationError:
+        pass
+    if text.isdigit():
+        if len(text) < 4:
+            return members.none()
+        return members.filter(phone__endswith=text).order_by("display_name", "pk")[:FOUND_AT_MOST]
+    named = (
+        Q(display_name__icontains=text)
+        | Q(first_name__icontains=text)
+        | Q(last_name__icontains=text)
+        | Q(username__iexact=text)
+    )
+    return members.filter(named).order_by("display_name", "pk")[:FOUND_AT_MOST]

@@ -4,7 +4,7 @@ from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -26,8 +26,13 @@ from bookings.services.lifecycle import (
 )
 from centers.admin_scope import CenterScopedInline
 from centers.permissions import Action, staff_can
-from core.admin_kit import CheckInByCodeMixin, ReadOnlyInline, ask_reason, local, redirect_back
-from core.errors import LinliError
+from core.admin_kit import (
+    CheckInByCodeMixin,
+    ReadOnlyInline,
+    apply_each,
+    ask_reason,
+    local,
+)
 from core.localtime import span
 
 Status = Booking.Status
@@ -130,7 +135,7 @@ class BookingAdmin(CheckInByCodeMixin, SpaceBoundAdmin):
     actions = ["approve", "reject", "cancel", "check_in"]
     inlines = [BookingEventInline]
     change_list_template = "admin/bookings/booking/change_list.html"
-    object_history_template = "admin/bookings/booking/object_history.html"
+    object_history_template = "admin/audit_history.html"
     fieldsets = [
         (None, {"fields": ["space", "unit", "member", "team", "series_link", "status"]}),
         (gettext_lazy("Time"), {"fields": ["start", "end", "cancel_until", "checked_in_at"]}),
@@ -191,26 +196,14 @@ class BookingAdmin(CheckInByCodeMixin, SpaceBoundAdmin):
         perform: Callable[[Booking], object],
         done: Callable[[int], str],
     ) -> HttpResponse | None:
-        count = 0
-        for booking in queryset.select_related("space__center", "member"):
-            # The service checks again; asking first gives staff a message in words.
-            if not staff_can(request.user, action, booking.space.center_id):
-                self.message_user(
-                    request,
-                    _("%(booking)s: your role at this center does not allow this.")
-                    % {"booking": booking},
-                    messages.ERROR,
-                )
-                continue
-            try:
-                perform(booking)
-            except LinliError as error:
-                self.message_user(request, f"{booking}: {error.detail}", messages.ERROR)
-            else:
-                count += 1
-        if count:
-            self.message_user(request, done(count), messages.SUCCESS)
-        return redirect_back(request)
+        return apply_each(
+            self,
+            request,
+            queryset.select_related("space__center", "member"),
+            allowed=lambda booking: staff_can(request.user, action, booking.space.center_id),
+            perform=perform,
+            done=done,
+        )
 
     @admin.action(description=gettext_lazy("Approve"), permissions=["manage_bookings"])
     def approve(self, request: HttpRequest, queryset: QuerySet[Booking]) -> HttpResponse | None:

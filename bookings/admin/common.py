@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
 
-from centers.admin_scope import CenterScopedAdmin, center_ids
+from centers.admin_scope import CenterScopedAdmin, IdListFilter, center_ids
 from centers.models import Space
 from centers.permissions import Action
 from core import admin_kit
@@ -47,20 +47,13 @@ class SpaceBoundAdmin(CenterScopedAdmin):
         return spaces.filter(center_id__in=center_ids(request, action))
 
 
-class SpaceListFilter(admin.SimpleListFilter):
+class SpaceListFilter(IdListFilter):
     """The spaces of the staff member's own centers (Django's related filter would list every
     center's spaces)."""
 
     title = gettext_lazy("space")
     parameter_name = "space"
+    field = "space_id"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         return [(str(space.pk), str(space)) for space in model_admin.spaces(request)]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        value = self.value()
-        if value is None:
-            return queryset
-        if not value.isdigit():
-            return queryset.none()
-        return queryset.filter(space_id=int(value))

@@ -262,6 +262,9 @@ def wish_confirm(*, wish: Wish, by: User, now: datetime | None = None) -> Wish:
                 by=None if as_wisher else by,
             )
         _tell(CommunityMessage.THANKS, wish.claimed_by, wish, event, points=points)
+        if not as_wisher:
+            # Someone who could not confirm themselves still hears that their wish is closed.
+            _tell(CommunityMessage.CLOSED_BY_STAFF, wish.wisher, wish, event)
     return wish
 
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from centers.admin_scope import CenterScopedAdmin, center_ids
+from centers.admin_scope import CenterScopedAdmin, active_centers_where, center_ids
 from centers.models import Center
 from centers.permissions import Action
 from core.admin_kit import ServiceAddMixin
@@ -132,10 +132,7 @@ class ProxyLinkAdmin(ServiceAddMixin, CenterScopedAdmin):
         return self._role_ok(request, None, Action.MANAGE_COMMUNITY)
 
     def get_add_form_kwargs(self, request: HttpRequest) -> dict[str, Any]:
-        centers = Center.objects.filter(is_active=True).order_by("id")
-        if not request.user.is_superuser:
-            centers = centers.filter(id__in=center_ids(request, Action.MANAGE_COMMUNITY))
-        return {"centers": centers}
+        return {"centers": active_centers_where(request, Action.MANAGE_COMMUNITY)}
 
     def perform_add(self, request: HttpRequest, form: DeskLinkForm) -> HttpResponse:
         data = form.cleaned_data

@@ -3,13 +3,12 @@ call a member, a session conflict in words."""
 
 from typing import Any
 
-from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from centers.admin_scope import center_ids
+from centers.admin_scope import IdListFilter, center_ids
 from centers.models import Space
 from centers.permissions import Action
 from centers.selectors import center_staff
@@ -26,26 +25,19 @@ def visible_programs(request: HttpRequest) -> QuerySet[Program]:
     return programs.filter(center_id__in=center_ids(request))
 
 
-class ProgramListFilter(admin.SimpleListFilter):
+class ProgramListFilter(IdListFilter):
     """The programs of the staff member's own centers (Django's related filter would list every
     center's)."""
 
     title = gettext_lazy("program")
     parameter_name = "program"
+    field = "program_id"
 
     def programs(self, request: HttpRequest) -> QuerySet[Program]:
         return visible_programs(request).exclude(category=Program.Category.HOME_VISIT)
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         return [(str(p.pk), f"{p.title} · {p.center}") for p in self.programs(request)]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        value = self.value()
-        if value is None:
-            return queryset
-        if not value.isdigit():
-            return queryset.none()
-        return queryset.filter(program_id=int(value))
 
 
 def scheduling_programs(request: HttpRequest) -> QuerySet[Program]:

@@ -430,8 +430,8 @@ def family_link_messages(center, staff) -> dict[str, list[tuple[object, dict]]]:
 
 
 def community_messages(center, staff) -> dict[str, list[tuple[object, dict]]]:
-    """A micro-wish taken through every step, proposals answered and hidden, and the messages
-    their services wrote."""
+    """A micro-wish taken through every step (one confirmed by staff for its wisher),
+    proposals answered and hidden, and the messages their services wrote."""
     from community.services.proposals import proposal_hide, proposal_respond, proposal_support
     from community.services.wishes import (
         wish_claim,
@@ -457,6 +457,8 @@ def community_messages(center, staff) -> dict[str, list[tuple[object, dict]]]:
     lapsing = claimed_wish(wisher, center, staff, volunteer)
     wishes_release_stale(now=lapsing.claim_expires_at)
     wish_withdraw(wish=claimed_wish(wisher, center, staff, volunteer), member=wisher)
+    done = claimed_wish(wisher, center, staff, volunteer)
+    wish_confirm(wish=wish_fulfil(wish=done, member=volunteer, note="修好了"), by=staff)
     discussed = post_proposal(wisher, center)
     proposal_support(proposal=discussed, member=volunteer)
     for status in ("discussing", "adopted"):

@@ -1,11 +1,9 @@
-"""Reads of the front desk: today's arrivals, members found by phone or name, and the free
-start times of a space on a day."""
+"""Reads of the front desk: today's arrivals and the free start times of a space on a day
+(members found by phone or name: ``members.selectors.members_find``)."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from bookings import rules
@@ -14,11 +12,8 @@ from centers.hours import merge
 from centers.models import Center, Space
 from centers.selectors import space_hours
 from members.models import User
-from members.phones import normalize_mainland_mobile
 from services.models import Registration
 from workspace.selectors.day_board import free_stretches
-
-FOUND_AT_MOST = 10
 
 
 @dataclass
@@ -78,30 +73,6 @@ def arrivals(center: Center, day: date) -> list[Arrival]:
             )
         )
     return sorted(found, key=lambda a: (a.start, str(a.member)))
-
-
-def members_find(text: str) -> QuerySet[User]:
-    """Members by phone (any usual way of writing it, or its last four digits) or by name
-    (display name, first or last name, username). Never by ID number."""
-    text = text.strip()
-    members = User.objects.filter(is_active=True, anonymized_at__isnull=True)
-    if not text:
-        return members.none()
-    try:
-        return members.filter(phone=normalize_mainland_mobile(text))[:FOUND_AT_MOST]
-    except ValidationError:
-        pass
-    if text.isdigit():
-        if len(text) < 4:
-            return members.none()
-        return members.filter(phone__endswith=text).order_by("display_name", "pk")[:FOUND_AT_MOST]
-    named = (
-        Q(display_name__icontains=text)
-        | Q(first_name__icontains=text)
-        | Q(last_name__icontains=text)
-        | Q(username__iexact=text)
-    )
-    return members.filter(named).order_by("display_name", "pk")[:FOUND_AT_MOST]
 
 
 def free_starts(space: Space, day: date, now: datetime | None = None) -> list[datetime]:

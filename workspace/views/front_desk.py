@@ -18,10 +18,11 @@ from centers.permissions import Action, staff_can
 from core.admin_kit import add_service_error
 from core.errors import LinliError
 from members.models import User
+from members.selectors import members_find
 from members.services.walk_ins import member_create_walk_in
 from workspace.forms import CodeForm, NewMemberForm, WalkInForm
 from workspace.scope import centers_for, chosen_center
-from workspace.selectors.front_desk import arrivals, free_starts, members_find
+from workspace.selectors.front_desk import arrivals, free_starts
 from workspace.services.front_desk import front_desk_check_in
 from workspace.views.common import chosen_day, page
 
