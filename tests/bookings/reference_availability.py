@@ -1,12 +1,21 @@
 """Availability as it was computed until the interval arithmetic of ``bookings.freetime``:
-each slot of each unit tested against the unit's holds. Kept verbatim (but for the names) as the
-reference that the property test in ``test_freetime.py`` compares the new algorithm with.
-``space`` is anything with the Space fields used below and ``space.center.tz``."""
+each slot of each unit tested against the unit's holds. Kept as the reference that the property
+test in ``test_freetime.py`` compares the new algorithm with. ``space`` is anything with the
+Space fields used below and ``space.center.tz``.
+
+One change from the original: where the slots are. The original walked the grid by wall-clock
+arithmetic (``t += slot`` on an aware datetime), which on the days clocks change offered times
+that do not exist (02:15+01:00 in Berlin on the spring-forward night, the same real minutes as
+03:15+02:00, so that hour twice) and skipped the hour a fall-back shows twice. Slots now follow
+the rule bookings obey (``bookings.rules.check_times``): a slot starts at every moment whose
+local clock reads a grid time and lasts its length in real time. This file finds those moments
+the plainest way, minute by minute in real time; a slot that runs into the next one is left out,
+and a run of slots (a stretch, the shortest booking) is slots back to back."""
 
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from centers.hours import Interval
 
@@ -35,13 +44,25 @@ class UnitHolds:
         return i > 0 and self.ends[i - 1] > start
 
 
-def _grid_start(moment: datetime, slot: int, tz) -> datetime:
-    """The first slot boundary at or after ``moment`` (slots count from local midnight)."""
-    local = moment.astimezone(tz)
-    midnight = datetime.combine(local.date(), time(0), tzinfo=tz)
-    minutes = (local - midnight).total_seconds() / 60
-    steps = -(-minutes // slot)  # ceiling
-    return midnight + timedelta(minutes=steps * slot)
+def _slot_starts(
+    start: datetime, end: datetime, slot: timedelta, tz, first_day: date, last_day: date
+) -> list[datetime]:
+    """Every whole minute of real time from ``start`` on at which the local clock reads a grid
+    time of a day from ``first_day`` to ``last_day``, with room for a slot before ``end``; then
+    only those whose slot ends by the next one's start."""
+    minutes = int(slot.total_seconds()) // 60
+    t = start.astimezone(UTC)
+    if t.second or t.microsecond:
+        t = t.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    found = []
+    while t + slot <= end:
+        local = t.astimezone(tz)
+        if local.date() > last_day:
+            break
+        if local.date() >= first_day and (local.hour * 60 + local.minute) % minutes == 0:
+            found.append(t)
+        t += timedelta(minutes=1)
+    return [t for k, t in enumerate(found) if k + 1 == len(found) or t + slot <= found[k + 1]]
 
 
 def free_stretches(
@@ -63,22 +84,23 @@ def free_stretches(
     for stretch in stretches:
         # Each grid slot of the stretch with the units free for it (none before the first day).
         slots: list[tuple[datetime, set[int]]] = []
-        t = _grid_start(max(stretch.start, earliest), space.slot_minutes, tz)
-        while t + slot <= stretch.end:
-            day = t.astimezone(tz).date()
-            if day > latest_day or day > last_day:
-                break
-            free: set[int] = set()
-            if day >= first_day:
-                begins = t.timestamp()
-                wanted = (begins - before, begins + length + after)
-                free = {
-                    unit
-                    for unit in range(1, space.units + 1)
-                    if not holds.get(unit, empty).overlaps(*wanted)
-                }
+        starts = _slot_starts(
+            max(stretch.start, earliest),
+            stretch.end,
+            slot,
+            tz,
+            first_day,
+            min(last_day, latest_day),
+        )
+        for t in starts:
+            begins = t.timestamp()
+            wanted = (begins - before, begins + length + after)
+            free = {
+                unit
+                for unit in range(1, space.units + 1)
+                if not holds.get(unit, empty).overlaps(*wanted)
+            }
             slots.append((t, free))
-            t += slot
 
         # A unit free for fewer slots in a row than the shortest booking cannot be booked
         # there, even if other units take over (room 1 free 10:00–10:30, room 2 10:30–11:00).
@@ -88,6 +110,8 @@ def free_stretches(
                 j = i
                 while j < len(slots) and unit in slots[j][1]:
                     j += 1
+                    if j < len(slots) and slots[j][0] != slots[j - 1][0] + slot:
+                        break  # not back to back: the row ends
                 if 0 < j - i < shortest:
                     for _t, free in slots[i:j]:
                         free.discard(unit)
@@ -97,7 +121,7 @@ def free_stretches(
         current: list | None = None  # [start, end, units, day]
         for t, free in slots:
             day = t.astimezone(tz).date()
-            if current is not None and free == current[2] and day == current[3]:
+            if current is not None and (free, day, t) == (current[2], current[3], current[1]):
                 current[1] = t + slot
                 continue
             if current is not None:

@@ -174,7 +174,9 @@ def old_and_new(case: dict) -> tuple[list, list]:
     )
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# How many examples, and whether they are drawn afresh, is the profile's (tests/conftest.py):
+# the same ones on every CI run.
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cases())
 def test_interval_arithmetic_matches_the_slot_by_slot_scan(case) -> None:
     old, new = old_and_new(case)
@@ -213,3 +215,69 @@ def test_the_comparison_sees_free_time_and_holds() -> None:
 
     assert new == old
     assert [units for _s, _e, units in new[0]] == [3, 1, 2, 3, 2, 3]
+
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def whole_day_in_berlin(day: date, slot: int, held: list[tuple[datetime, datetime]]) -> list:
+    """Both algorithms' free stretches of a one-unit room open around the clock on ``day``."""
+    case = {
+        "space": SimpleNamespace(
+            center=SimpleNamespace(tz=BERLIN),
+            units=1,
+            slot_minutes=slot,
+            min_minutes=slot,
+            buffer_before_minutes=0,
+            buffer_after_minutes=0,
+        ),
+        "stretches": [
+            Interval(
+                datetime.combine(day, time(0), tzinfo=BERLIN),
+                datetime.combine(day + timedelta(days=1), time(0), tzinfo=BERLIN),
+            )
+        ],
+        "holds": {1: [(start.timestamp(), end.timestamp()) for start, end in held]},
+        "earliest": datetime.combine(day - timedelta(days=1), time(0), tzinfo=BERLIN),
+        "latest_day": day + timedelta(days=14),
+        "first": day,
+        "last": day,
+    }
+    old, new = old_and_new(case)
+    assert new == old
+    return new[0]
+
+
+def test_spring_forward_offers_no_time_the_clock_skips() -> None:
+    """Berlin, 29 March 2026: 02:00 becomes 03:00. The old grid walk offered 02:00+01:00 to
+    02:55+01:00, the same real minutes as 03:00+02:00 to 03:55+02:00 (that hour twice); now the
+    day has 23 hours of slots, and a booking at 03:00 shows as taken once."""
+    day = date(2026, 3, 29)
+    three = datetime(2026, 3, 29, 3, 0, tzinfo=BERLIN)
+
+    assert whole_day_in_berlin(day, 30, [(three, three + timedelta(minutes=30))]) == [
+        ("2026-03-29T00:00:00+01:00", "2026-03-29T03:00:00+02:00", 1),
+        ("2026-03-29T03:30:00+02:00", "2026-03-30T00:00:00+02:00", 1),
+    ]
+
+
+def test_spring_forward_drops_a_slot_that_runs_into_the_next() -> None:
+    """45-minute slots: 01:30+01:00 would last until 03:15+02:00, over the 03:00 slot; it is left
+    out, and the stretch before it ends at 01:30."""
+    assert whole_day_in_berlin(date(2026, 3, 29), 45, []) == [
+        ("2026-03-29T00:00:00+01:00", "2026-03-29T01:30:00+01:00", 1),
+        ("2026-03-29T03:00:00+02:00", "2026-03-30T00:00:00+02:00", 1),
+    ]
+
+
+def test_fall_back_offers_the_hour_the_clock_shows_twice() -> None:
+    """Berlin, 25 October 2026: 03:00 becomes 02:00 again. The old grid walk stepped from
+    02:00+02:00 straight to 03:00+01:00, one slot of 2 real hours; now both 02:00s are slots,
+    and a booking in the first leaves the second free."""
+    first_two = datetime(2026, 10, 25, 2, 0, tzinfo=BERLIN)  # fold=0: the first, +02:00
+    second_two = first_two.replace(fold=1)  # +01:00, an hour of real time later
+
+    assert whole_day_in_berlin(date(2026, 10, 25), 60, [(first_two, second_two)]) == [
+        ("2026-10-25T00:00:00+02:00", "2026-10-25T02:00:00+02:00", 1),
+        ("2026-10-25T02:00:00+01:00", "2026-10-26T00:00:00+01:00", 1),
+    ]
