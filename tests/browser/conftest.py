@@ -6,10 +6,11 @@ Every test under ``tests/browser/`` is marked ``browser``: it runs on the Postgr
 ``scripts/test`` (deselected on the SQLite pass), skips without Chromium outside CI and fails
 without it in CI (``tests/conftest.py``).
 
-Fixtures: ``chromium`` (one browser for the session), ``open_page`` (a fresh context and page
-at any size, in Chinese unless told), ``page`` (390×844, a phone), ``site`` (the live server's
-URL), ``log_in`` (puts a member's session cookie into a page's context). Helpers for pages
-live in ``tests/browser/helpers.py`` (axe, horizontal scroll, QR decoding).
+Fixtures: ``chromium`` (one browser for a module, launched with ``chromium_args``),
+``open_page`` (a fresh context and page at any size, in Chinese unless told), ``page`` (390×844,
+a phone), ``site`` (the live server's URL), ``log_in`` (puts a member's session cookie into a
+page's context). Helpers for pages live in ``tests/browser/helpers.py`` (axe, horizontal
+scroll, QR decoding, a fake camera's video).
 """
 
 import os
@@ -39,7 +40,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="module")
-def chromium(django_db_setup, django_db_blocker):
+def chromium_args() -> list[str]:
+    """Chromium's command line for a module's browser; a module overrides this fixture to add
+    flags (tests/browser/test_front_desk.py gives Chromium a fake camera)."""
+    return CHROMIUM_ARGS
+
+
+@pytest.fixture(scope="module")
+def chromium(django_db_setup, django_db_blocker, chromium_args):
     """One Chromium for a module's tests, stopped at the module's end.
 
     Playwright's sync API keeps its asyncio loop registered as running on this thread while it
@@ -53,7 +61,7 @@ def chromium(django_db_setup, django_db_blocker):
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=chromium_args)
             yield browser
             browser.close()
     finally:

@@ -80,3 +80,26 @@ def decode_qr(png: bytes) -> list[str]:
 
     image = Image.open(io.BytesIO(png)).convert("L")
     return [code.text for code in zxingcpp.read_barcodes(image)]
+
+
+def write_camera_video(path: Path, text: str, width: int = 640, height: int = 480) -> Path:
+    """A one-frame Y4M video of a QR code saying ``text`` on white, for Chromium's fake camera
+    (``--use-file-for-fake-video-capture``, which plays it in a loop): a member holding up their
+    phone at the front desk."""
+    import segno
+    from PIL import Image
+
+    png = io.BytesIO()
+    segno.make(text, micro=False).save(png, kind="png", scale=6, border=4)
+    frame = Image.new("L", (width, height), 255)
+    code = Image.open(png).convert("L")
+    frame.paste(code, ((width - code.width) // 2, (height - code.height) // 2))
+    grey = bytes([128]) * (width // 2) * (height // 2)  # no colour in either chroma plane
+    path.write_bytes(
+        f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\n".encode()
+        + b"FRAME\n"
+        + frame.tobytes()
+        + grey
+        + grey
+    )
+    return path

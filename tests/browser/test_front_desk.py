@@ -1,7 +1,8 @@
 """A front-desk morning on a 1024x768 tablet: the day board, checking a member in by the code
-typed (as a USB scanner types it), booking for a walk-in with a phone number only, the lists of
-bookings, sessions and members fitting the tablet, and taking the month's report away as
-Excel."""
+typed (as a USB scanner types it) and another by the camera (Chromium's fake camera shows the
+QR code on their phone; html5-qrcode reads it under the Content-Security-Policy), booking for a
+walk-in with a phone number only, the lists of bookings, sessions and members fitting the
+tablet, and taking the month's report away as Excel."""
 
 import io
 from datetime import timedelta
@@ -9,12 +10,13 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from bookings.models import Booking
 from centers.models import StaffAssignment
 from members.models import User
-from tests.browser.conftest import TABLET
-from tests.browser.helpers import horizontal_overflow
+from tests.browser.conftest import CHROMIUM_ARGS, TABLET
+from tests.browser.helpers import horizontal_overflow, write_camera_video
 from tests.factories import (
     ALL_DAY,
     BookableSpaceFactory,
@@ -25,15 +27,35 @@ from tests.factories import (
     book,
 )
 
+SHOWN = "20261128"  # the check-in code whose QR code a member holds up to the camera
+# Each page's refusals by the Content-Security-Policy, also those only an event reports, go to
+# the console, where the test listens across page loads.
+REPORT_REFUSALS = """
+document.addEventListener("securitypolicyviolation", (event) => console.error(
+    "Content Security Policy refused " + event.blockedURI + " (" + event.violatedDirective + ")"));
+"""
+
+
+@pytest.fixture(scope="module")
+def chromium_args(tmp_path_factory) -> list[str]:
+    """A camera that accepts without asking and films the member's QR code."""
+    video = write_camera_video(tmp_path_factory.mktemp("camera") / "phone.y4m", SHOWN)
+    return [
+        *CHROMIUM_ARGS,
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-video-capture={video}",
+    ]
+
 
 @pytest.fixture
-def morning(transactional_db):
+def morning(transactional_db, monkeypatch):
     # Round the clock, so that whenever the test runs the day has free time left; check-in
-    # opens an hour ahead, so the next half-hour's booking can be checked in now.
+    # opens two hours ahead, so the next half-hour's bookings can be checked in now.
     room = BookableSpaceFactory(
         name="多功能室",
         hours=ALL_DAY,
-        check_in_opens_minutes=60,
+        check_in_opens_minutes=120,
         center__name="静安寺街道社区党群服务中心",
     )
     now = timezone.localtime(timezone.now(), room.center.tz)
@@ -42,6 +64,10 @@ def morning(transactional_db):
     )
     wang = UserFactory(display_name="王阿姨", phone="+8613900001111")
     booking = book(room, start, start + timedelta(hours=1), member=wang)
+    # The code on 李师傅's phone is the one the camera films (codes are otherwise random).
+    monkeypatch.setattr("bookings.services.create.short_code", lambda digits: SHOWN[:digits])
+    book(room, start + timedelta(hours=1), member=UserFactory(display_name="李师傅"))
+    monkeypatch.undo()
     desk = StaffAssignmentFactory(
         center=room.center, role=StaffAssignment.Role.FRONT_DESK, user__display_name="前台小李"
     ).user
@@ -64,6 +90,7 @@ def test_a_front_desk_morning(open_page, log_in, morning) -> None:
     log_in(page, desk)
     # Nothing on these pages may need what the Content-Security-Policy forbids.
     refused = []
+    page.add_init_script(REPORT_REFUSALS)
     page.on(
         "console",
         lambda message: (
@@ -93,6 +120,12 @@ def test_a_front_desk_morning(open_page, log_in, morning) -> None:
     assert booking.status == Booking.Status.CHECKED_IN
     assert "已签到" in page.inner_text(".arrivals")
     assert horizontal_overflow(page) <= 0
+
+    # The camera: the scanner starts, reads the QR code held up and checks its booking in.
+    page.get_by_role("button", name="用摄像头扫码").click()
+    expect(page.get_by_role("status")).to_contain_text("李师傅")
+    assert page.get_by_role("status").inner_text().startswith("已签到 ")
+    assert Booking.objects.get(check_in_code=SHOWN).status == Booking.Status.CHECKED_IN
 
     # A walk-in with a phone number only, booked from the day's free times.
     page.get_by_label("手机号码").fill("139 0000 3333")
