@@ -12,7 +12,7 @@ no active link, no acting; and the same record: each change tried for the relati
 from django.http import HttpRequest
 
 from members.models import ProxyAction, ProxyLink, User
-from members.selectors import active_proxy_link
+from members.selectors import active_proxy_link, member_name
 
 SESSION_KEY = "linli_acting_for"
 _CACHE = "_linli_acting_link"
@@ -24,8 +24,10 @@ def _link(request: HttpRequest) -> ProxyLink | None:
         return getattr(request, _CACHE)
     link = None
     user = getattr(request, "user", None)
-    relative_id = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
-    if relative_id is not None and user is not None and user.is_authenticated:
+    # Only a logged-in member's session is read: a visitor's page stays free of the session.
+    authenticated = user is not None and user.is_authenticated
+    relative_id = request.session.get(SESSION_KEY) if authenticated else None
+    if relative_id is not None:
         link = active_proxy_link(user, relative_id)
         if link is None:  # the link ended, or another member logged in on this browser
             request.session.pop(SESSION_KEY, None)
@@ -62,5 +64,7 @@ def acting_stop(request: HttpRequest) -> None:
 
 
 def context(request: HttpRequest) -> dict:
-    """Template context processor: ``acting_for``, for the banner on every page."""
-    return {"acting_for": acting_for(request)}
+    """Template context processor: ``acting_for`` (with ``acting_for_name``), for the banner
+    on every page."""
+    relative = acting_for(request)
+    return {"acting_for": relative, "acting_for_name": member_name(relative) if relative else ""}

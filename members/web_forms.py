@@ -48,3 +48,28 @@ class ChannelsForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+
+
+class ProxyRequestForm(forms.Form):
+    phone = forms.CharField(
+        label=_("Your relative's mobile number"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off", "inputmode": "tel"}),
+        help_text=_("We text them a code. They read it out to you, and you enter it here."),
+    )
+    display_name = forms.CharField(
+        label=_("What you call them (optional)"),
+        max_length=50,
+        required=False,
+        help_text=_("For example 妈妈 or 王阿姨."),
+    )
+
+
+class ProxyCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("The code your relative read out"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "class": "code-input"}
+        ),
+    )

@@ -103,6 +103,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.prefs.context",
+                # ``acting_for``: the relative a family member is acting for (亲友代办).
+                "members.acting.context",
                 # {{ CSP_NONCE }} for the rare template that needs an inline script or style.
                 "csp.context_processors.nonce",
             ],

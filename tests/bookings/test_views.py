@@ -8,7 +8,15 @@ from django.utils import translation
 
 from bookings import errors
 from bookings.models import Booking
-from tests.factories import BookableSpaceFactory, book
+from members.models import ProxyLink
+from members.services.proxies import proxy_link_at_desk
+from tests.factories import (
+    BookableSpaceFactory,
+    UserFactory,
+    VerifiedMemberFactory,
+    book,
+    staff_at,
+)
 from tests.helpers import hour_on
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
@@ -279,3 +287,23 @@ def test_profile_links_to_bookings(logged_in: Client) -> None:
     text = logged_in.get("/me/").content.decode()
     assert 'href="/me/bookings/"' in text
     assert 'href="/me/registrations/"' in text
+
+
+def test_a_family_member_books_for_the_relative(space) -> None:
+    """亲友代办: under the switch the booking is the relative's, and its audit row names the
+    family member who pressed the button; the relative's booking opens for him."""
+    son, mother = VerifiedMemberFactory(), UserFactory(display_name="王阿姨")
+    link = proxy_link_at_desk(
+        proxy=son, member=mother, by=staff_at(space.center), center=space.center
+    )
+    client = Client()
+    client.force_login(son)
+    client.post(f"/me/family/{link.pk}/act/")
+    response = post_book(client, space, at(10), at(11))
+    booking = Booking.objects.get()
+    assert response["Location"] == f"/me/bookings/{booking.pk}/"
+    assert booking.member == mother
+    assert booking.events.get().actor == son
+    page = client.get(f"/me/bookings/{booking.pk}/").content.decode()
+    assert "正在为王阿姨代办" in page
+    assert ProxyLink.objects.get().actions.filter(path=f"/spaces/{space.pk}/book/").exists()

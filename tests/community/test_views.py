@@ -8,6 +8,7 @@ from django.test import Client
 from community.models import Proposal, Wish
 from community.services.proposals import proposal_create, proposal_respond, proposal_support
 from community.services.wishes import wish_confirm, wish_decline, wish_fulfil
+from tests.clients import web_client
 from tests.community.conftest import (
     claimed_wish,
     post_proposal,
@@ -20,12 +21,6 @@ from tests.factories import CenterFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 ERROR = 'role="alert"'
-
-
-def as_(member) -> Client:
-    client = Client()
-    client.force_login(member)
-    return client
 
 
 def text_of(response) -> str:
@@ -56,12 +51,12 @@ def test_center_page_and_account_link_to_the_community_pages(client, center, mem
     page = text_of(client.get(f"/centers/{center.pk}/"))
     assert f'href="/centers/{center.pk}/wishes/"' in page
     assert f'href="/centers/{center.pk}/proposals/"' in page
-    account = text_of(as_(member).get("/me/"))
+    account = text_of(web_client(member).get("/me/"))
     assert 'href="/me/wishes/"' in account and 'href="/me/proposals/"' in account
 
 
 def test_post_a_wish_and_see_it_in_my_wishes_with_its_history(center, wisher, desk) -> None:
-    web = as_(wisher)
+    web = web_client(wisher)
     form = text_of(web.get(f"/centers/{center.pk}/wishes/new/"))
     assert 'type="radio"' in form and "csrfmiddlewaretoken" in form
     response = web.post(
@@ -78,7 +73,7 @@ def test_post_a_wish_and_see_it_in_my_wishes_with_its_history(center, wisher, de
 
 
 def test_posting_a_wish_refused_shows_the_errors(center, wisher) -> None:
-    web = as_(wisher)
+    web = web_client(wisher)
     page = text_of(web.post(f"/centers/{center.pk}/wishes/new/", {"category": "x", "text": " "}))
     assert ERROR in page and "请检查" in page
     for n in range(3):
@@ -98,12 +93,12 @@ def test_pages_need_a_login_to_act(client, center, wisher, desk) -> None:
         assert client.get(url).status_code == 302
     response = client.post(f"/wishes/{wish.pk}/claim/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
-    assert as_(wisher).get(f"/wishes/{wish.pk}/claim/").status_code == 405
+    assert web_client(wisher).get(f"/wishes/{wish.pk}/claim/").status_code == 405
 
 
 def test_claim_fulfil_confirm_on_the_web(center, wisher, desk, volunteer) -> None:
     wish = published_wish(wisher, center, desk)
-    helper = as_(volunteer)
+    helper = web_client(volunteer)
     page = text_of(helper.get(f"/wishes/{wish.pk}/"))
     assert f'action="/wishes/{wish.pk}/claim/"' in page
     assert wish.details not in page
@@ -120,7 +115,7 @@ def test_claim_fulfil_confirm_on_the_web(center, wisher, desk, volunteer) -> Non
     wish.refresh_from_db()
     assert (wish.status, wish.fulfil_note) == ("fulfilled", "已换好灯泡")
 
-    owner = as_(wisher)
+    owner = web_client(wisher)
     page = text_of(owner.get(f"/wishes/{wish.pk}/"))
     assert "已换好灯泡" in page and f'action="/wishes/{wish.pk}/confirm/"' in page
     page = text_of(owner.post(f"/wishes/{wish.pk}/confirm/", follow=True))
@@ -137,29 +132,33 @@ def test_claim_fulfil_confirm_on_the_web(center, wisher, desk, volunteer) -> Non
 def test_claim_refusals_are_errors_not_500s(center, wisher, desk, volunteer) -> None:
     wish = published_wish(wisher, center, desk)
     unverified = UserFactory()
-    page = text_of(as_(unverified).post(f"/wishes/{wish.pk}/claim/", follow=True))
+    page = text_of(web_client(unverified).post(f"/wishes/{wish.pk}/claim/", follow=True))
     assert ERROR in page and "实名" in page
-    page = text_of(as_(volunteer).post(f"/wishes/{wish.pk}/claim/", {"team": "7"}, follow=True))
+    page = text_of(
+        web_client(volunteer).post(f"/wishes/{wish.pk}/claim/", {"team": "7"}, follow=True)
+    )
     assert ERROR in page
     team = TeamFactory()
-    response = as_(volunteer).post(f"/wishes/{wish.pk}/claim/", {"team": str(team.pk)}, follow=True)
+    response = web_client(volunteer).post(
+        f"/wishes/{wish.pk}/claim/", {"team": str(team.pk)}, follow=True
+    )
     assert ERROR in text_of(response)
-    as_(volunteer).post(f"/wishes/{wish.pk}/claim/")
+    web_client(volunteer).post(f"/wishes/{wish.pk}/claim/")
     # A second volunteer is told someone was quicker.
-    second = as_(volunteer_factory())
+    second = web_client(volunteer_factory())
     assert "claim/" not in text_of(second.get(f"/wishes/{wish.pk}/"))
     page = text_of(second.post(f"/wishes/{wish.pk}/claim/", follow=True))
     assert ERROR in page and "已经有人认领" in page
     # The wisher cannot claim their own (it is not offered, and the service refuses).
     other = published_wish(wisher, center, desk, text="另一个心愿")
-    assert "claim/" not in text_of(as_(wisher).get(f"/wishes/{other.pk}/"))
-    page = text_of(as_(wisher).post(f"/wishes/{other.pk}/claim/", follow=True))
+    assert "claim/" not in text_of(web_client(wisher).get(f"/wishes/{other.pk}/"))
+    page = text_of(web_client(wisher).post(f"/wishes/{other.pk}/claim/", follow=True))
     assert ERROR in page
 
 
 def test_another_members_wish_is_a_404(center, wisher, desk, volunteer) -> None:
     submitted = post_wish(wisher, center)
-    stranger = as_(UserFactory())
+    stranger = web_client(UserFactory())
     assert stranger.get(f"/wishes/{submitted.pk}/").status_code == 404
     claimed = claimed_wish(wisher, center, desk, volunteer)
     assert stranger.post(f"/wishes/{claimed.pk}/fulfil/", {"note": "x"}).status_code == 404
@@ -167,19 +166,19 @@ def test_another_members_wish_is_a_404(center, wisher, desk, volunteer) -> None:
     wish_fulfil(wish=claimed, member=volunteer, note="好了")
     assert stranger.post(f"/wishes/{claimed.pk}/confirm/").status_code == 404
     # The volunteer cannot confirm for the wisher either.
-    assert as_(volunteer).post(f"/wishes/{claimed.pk}/confirm/").status_code == 404
-    assert as_(UserFactory()).get("/wishes/999999/").status_code == 404
+    assert web_client(volunteer).post(f"/wishes/{claimed.pk}/confirm/").status_code == 404
+    assert web_client(UserFactory()).get("/wishes/999999/").status_code == 404
 
 
 def test_withdraw_a_wish_or_give_a_claim_back(center, wisher, desk, volunteer) -> None:
     wish = claimed_wish(wisher, center, desk, volunteer)
-    helper = as_(volunteer)
+    helper = web_client(volunteer)
     page = text_of(helper.post(f"/wishes/{wish.pk}/withdraw/", follow=True))
     assert ERROR in page  # the box was not ticked
     helper.post(f"/wishes/{wish.pk}/withdraw/", {"confirm": "yes"})
     wish.refresh_from_db()
     assert (wish.status, wish.claimed_by) == ("published", None)
-    owner = as_(wisher)
+    owner = web_client(wisher)
     assert f'action="/wishes/{wish.pk}/withdraw/"' in text_of(owner.get(f"/wishes/{wish.pk}/"))
     owner.post(f"/wishes/{wish.pk}/withdraw/", {"confirm": "yes"})
     wish.refresh_from_db()
@@ -194,10 +193,10 @@ def test_my_wishes_shows_states_reasons_and_claims(center, wisher, desk, volunte
     done = claimed_wish(wisher, center, desk, volunteer)
     wish_fulfil(wish=done, member=volunteer, note="好了")
     wish_confirm(wish=done, by=wisher)
-    page = text_of(as_(wisher).get("/me/wishes/"))
+    page = text_of(web_client(wisher).get("/me/wishes/"))
     assert "超出服务范围" in page and "已结束" in page and "闭馆" not in page
     assert "已确认完成" in page
-    claims = text_of(as_(volunteer).get("/me/wishes/"))
+    claims = text_of(web_client(volunteer).get("/me/wishes/"))
     assert done.text in claims and "我帮助的心愿" in claims
 
 
@@ -240,7 +239,7 @@ def test_wall_sorted_by_support_and_by_newest_without_authors(client, center, wi
 
 def test_support_and_withdraw_once_per_member(center, wisher, member) -> None:
     proposal = post_proposal(wisher, center)
-    web = as_(member)
+    web = web_client(member)
     page = text_of(web.get(f"/proposals/{proposal.pk}/"))
     assert f'action="/proposals/{proposal.pk}/support/"' in page
     web.post(f"/proposals/{proposal.pk}/support/", {"support": "yes"})
@@ -257,15 +256,15 @@ def test_decided_proposal_refuses_support_with_an_error(center, wisher, member) 
     proposal = post_proposal(wisher, center)
     manager = UserFactory(is_superuser=True, is_staff=True)
     proposal_respond(proposal=proposal, by=manager, status="adopted", reply="明年春天装好。")
-    page = text_of(as_(member).get(f"/proposals/{proposal.pk}/"))
+    page = text_of(web_client(member).get(f"/proposals/{proposal.pk}/"))
     assert "明年春天装好。" in page and "support/" not in page
-    page = text_of(as_(member).post(f"/proposals/{proposal.pk}/support/", follow=True))
+    page = text_of(web_client(member).post(f"/proposals/{proposal.pk}/support/", follow=True))
     assert ERROR in page
     assert Proposal.objects.get(pk=proposal.pk).supports == 0
 
 
 def test_post_a_proposal_and_its_refusals(center, member) -> None:
-    web = as_(member)
+    web = web_client(member)
     assert "csrfmiddlewaretoken" in text_of(web.get(f"/centers/{center.pk}/proposals/new/"))
     page = text_of(web.post(f"/centers/{center.pk}/proposals/new/", {"title": "", "text": ""}))
     assert ERROR in page
@@ -286,6 +285,6 @@ def test_post_a_proposal_and_its_refusals(center, member) -> None:
 def test_another_members_draft_is_a_404(client, center, wisher) -> None:
     draft = proposal_create(member=wisher, center=center, title="草稿", text="还没想好", draft=True)
     assert client.get(f"/proposals/{draft.pk}/").status_code == 404
-    assert as_(UserFactory()).get(f"/proposals/{draft.pk}/").status_code == 404
-    assert as_(UserFactory()).post(f"/proposals/{draft.pk}/support/").status_code == 404
-    assert "还没想好" in text_of(as_(wisher).get(f"/proposals/{draft.pk}/"))
+    assert web_client(UserFactory()).get(f"/proposals/{draft.pk}/").status_code == 404
+    assert web_client(UserFactory()).post(f"/proposals/{draft.pk}/support/").status_code == 404
+    assert "还没想好" in text_of(web_client(wisher).get(f"/proposals/{draft.pk}/"))

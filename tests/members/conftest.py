@@ -30,3 +30,33 @@ def _fresh_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+# 亲友代办: a son who acts for his mother (tests of the services and of the pages).
+MOTHER_PHONE = "+8613912345678"
+
+
+@pytest.fixture
+def sms(settings) -> list[tuple[str, str]]:
+    """Texts sent, as (number, text)."""
+    from tests.members.test_accounts import OutboxSMSBackend
+
+    settings.SMS_BACKEND = "tests.members.test_accounts.OutboxSMSBackend"
+    OutboxSMSBackend.outbox.clear()
+    return OutboxSMSBackend.outbox
+
+
+@pytest.fixture
+def son():
+    from tests.factories import VerifiedMemberFactory
+
+    return VerifiedMemberFactory(
+        display_name="王小明", phone="+8613800000001", notification_channels=["sms"]
+    )
+
+
+@pytest.fixture
+def mother():
+    from tests.factories import UserFactory
+
+    return UserFactory(display_name="王阿姨", phone=MOTHER_PHONE, notification_channels=["sms"])

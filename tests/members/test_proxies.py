@@ -25,31 +25,12 @@ from members.services.proxies import (
 )
 from notifications.models import Message
 from tests.factories import CenterFactory, UserFactory, VerifiedMemberFactory, staff_at
-from tests.members.test_accounts import OutboxSMSBackend, code_in
+from tests.members.conftest import MOTHER_PHONE
+from tests.members.test_accounts import code_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
-MOTHER_PHONE = "+8613912345678"
 Status = ProxyLink.Status
-
-
-@pytest.fixture
-def sms(settings) -> list[tuple[str, str]]:
-    settings.SMS_BACKEND = "tests.members.test_accounts.OutboxSMSBackend"
-    OutboxSMSBackend.outbox.clear()
-    return OutboxSMSBackend.outbox
-
-
-@pytest.fixture
-def son() -> User:
-    return VerifiedMemberFactory(
-        display_name="王小明", phone="+8613800000001", notification_channels=["sms"]
-    )
-
-
-@pytest.fixture
-def mother() -> User:
-    return UserFactory(display_name="王阿姨", phone=MOTHER_PHONE, notification_channels=["sms"])
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ their seats, and ``{"role": <id>}`` signs up for one; errors in the one shape.""
 
 import pytest
 
-from services.models import Program, Registration
+from services.models import Registration
 from services.services.volunteering import volunteer_role_add
 from tests.clients import api_client
 from tests.factories import ProgramFactory, SessionFactory, UserFactory, staff_at
@@ -14,13 +14,8 @@ SESSIONS = "/api/v1/sessions/"
 
 
 @pytest.fixture
-def session():
-    program = ProgramFactory(title="便民服务志愿者", kind=Program.Kind.VOLUNTEER)
-    manager = staff_at(program.center)
-    session = SessionFactory(program=program, by=manager)
-    volunteer_role_add(session=session, name="理发", seats=2, by=manager)
-    volunteer_role_add(session=session, name="扦脚", seats=1, by=manager)
-    return session
+def session(volunteer_session):
+    return volunteer_session
 
 
 def sign_up(member, session, body):

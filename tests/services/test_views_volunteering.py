@@ -4,23 +4,17 @@ through the same service as the API; refusals are errors on the page, never a 50
 import pytest
 from django.test import Client
 
-from services.models import Program, Registration
+from services.models import Registration
 from services.services.registration import session_register
-from services.services.volunteering import volunteer_role_add
-from tests.factories import ProgramFactory, SessionFactory, UserFactory, staff_at
+from tests.factories import SessionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 ERROR = 'role="alert"'
 
 
 @pytest.fixture
-def session():
-    program = ProgramFactory(title="便民服务志愿者", kind=Program.Kind.VOLUNTEER)
-    manager = staff_at(program.center)
-    session = SessionFactory(program=program, by=manager)
-    volunteer_role_add(session=session, name="理发", seats=2, by=manager)
-    volunteer_role_add(session=session, name="扦脚", seats=1, by=manager)
-    return session
+def session(volunteer_session):
+    return volunteer_session
 
 
 def as_(member) -> Client:
