@@ -61,6 +61,22 @@ def day_only(value: date | datetime | None) -> str:
 
 
 @register.filter
+def full_date(value: date | None) -> str:
+    """1958年3月12日 / 12 Mar 1958: a date with its year (a birth date)."""
+    if value is None:
+        return ""
+    if _chinese():
+        return f"{value.year}年{value.month}月{value.day}日"
+    return formats.date_format(value, "j M Y")
+
+
+@register.filter
+def colon(label: str) -> str:
+    """A label and the colon each language writes after it: "电话：" / "Phone: "."""
+    return f"{label}：" if _chinese() else f"{label}: "
+
+
+@register.filter
 def hm(value: datetime) -> str:
     return _local(value).strftime("%H:%M")
 

@@ -7,10 +7,12 @@ a .po edited without recompiling must fail here. The .po is parsed in pure Pytho
 import gettext
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from pathlib import Path
 
 import pytest
+from django import forms
 from django.template import Context, Template
 from django.utils import translation
 
@@ -327,3 +329,22 @@ def test_templates_translate_plural_and_placeholders() -> None:
     assert people == po_msgstr("%(n)s person") % {"n": 50}
     with translation.override("en"):
         assert template.render(Context()) == "Floor 3|50 people"
+
+
+def test_chinese_takes_full_width_colons_and_writes_years_first() -> None:
+    """Chinese writes "电话：" and "手机号码：" (Django's own Chinese keeps the ASCII colon
+    after form labels); no Chinese text in the catalog puts an ASCII colon after a character."""
+    ascii_colon = [
+        e.label
+        for e in messages()
+        if any(re.search(r"[\u4e00-\u9fff]:", text) for text in e.msgstr.values())
+    ]
+    assert ascii_colon == []
+    template = Template('{% load linli %}{{ _("Phone")|colon }}{{ born|full_date }}')
+    context = Context({"born": date(1958, 3, 12)})
+    with translation.override("zh-hans"):
+        assert template.render(context) == "电话：1958年3月12日"
+        assert forms.Form().label_suffix == "："
+    with translation.override("en"):
+        assert template.render(context) == "Phone: 12 Mar 1958"
+        assert forms.Form().label_suffix == ":"
