@@ -1,5 +1,6 @@
 """Demo accounts, printed by ``loaddemo`` so a newcomer can log in at once, and the demo
-resident's community life: eligibility rules on spaces, teams, volunteer hours and points."""
+resident's community life: eligibility rules on spaces, teams, volunteer hours and points, and
+her son, who books for her (亲友代办, linked at the front desk)."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -10,7 +11,17 @@ from django.utils import timezone
 
 from centers.models import Center, Space, StaffAssignment
 from core.demo import Loaded, sync
-from members.models import EligibilityRule, Team, TeamMembership, User, VolunteerRecord
+from members.idcard import check_digit
+from members.models import (
+    EligibilityRule,
+    ProxyLink,
+    Team,
+    TeamMembership,
+    User,
+    VolunteerRecord,
+)
+from members.services.identity import member_verify_identity
+from members.services.proxies import proxy_link_at_desk
 from members.services.volunteering import volunteer_record_create, volunteer_record_review
 
 
@@ -26,6 +37,11 @@ STAFF = DemoLogin(
     "staff", "linli-staff-2026", "manager of 静安寺街道社区党群服务中心 and its stations"
 )
 RESIDENT = DemoLogin("resident", "linli-resident-2026", "resident")
+# Her son (no login of his own): verified, he books and signs up for her.
+SON = ("demo_son", "张伟", date(1984, 6, 2))
+# Demo members who must be verified (a family member acting for a parent, volunteers who go to
+# people's homes) get an ID number nobody has: 999999 is no region of China.
+DEMO_REGION = "999999"
 
 
 def _user(login: DemoLogin, **values: object) -> User:
@@ -58,7 +74,36 @@ def load_accounts() -> list[DemoLogin]:
     _load_rules()
     _load_teams(resident)
     _load_points(resident, reviewer=staff, center=center)
+    _load_family_link(resident, desk=staff, center=center)
     return [ADMIN, STAFF, RESIDENT]
+
+
+def demo_member(username: str, name: str, **values: object) -> User:
+    """A demo resident without a login (no usable password), kept as the demo says."""
+    if not User.objects.filter(username=username).exists():
+        User.objects.create_user(username=username, password=None)
+    return sync(User, {"username": username}, {"first_name": name, "display_name": name} | values)
+
+
+def verify_for_demo(member: User, *, real_name: str, born: date, serial: int) -> User:
+    """Real-name verification through the service, with a made-up number (``DEMO_REGION``);
+    once (a verified member stays as they are)."""
+    if member.is_verified:
+        return member
+    first17 = f"{DEMO_REGION}{born:%Y%m%d}{serial % 1000:03d}"
+    return member_verify_identity(
+        member=member, real_name=real_name, id_number=first17 + check_digit(first17)
+    )
+
+
+def _load_family_link(resident: User, *, desk: User, center: Center) -> None:
+    """Her son came to the front desk with her and she agreed: he may book for her. Made once;
+    if she ends the link, a later run does not link them again."""
+    username, name, born = SON
+    son = demo_member(username, name, phone="+8613800138000", notification_channels=["sms"])
+    son = verify_for_demo(son, real_name=name, born=born, serial=1)
+    if not ProxyLink.objects.filter(proxy=son, member=resident).exists():
+        proxy_link_at_desk(proxy=son, member=resident, by=desk, center=center)
 
 
 _NO_CONDITIONS = {

@@ -17,7 +17,7 @@ from django.utils import timezone
 from centers.models import Center, Space, StaffAssignment
 from core.demo import Loaded, sync
 from core.errors import LinliError
-from members.demo import ADMIN, RESIDENT
+from members.demo import ADMIN, RESIDENT, demo_member
 from members.models import EligibilityRule, PointsEntry, Team, User
 from members.services.points import points_earn
 from services.models import Program, Session
@@ -29,6 +29,7 @@ from services.services.sessions import (
     session_create,
     session_series_create,
 )
+from services.services.volunteering import volunteer_role_add
 
 logger = logging.getLogger(__name__)
 Category, Kind, Mode = Program.Category, Program.Kind, Program.Mode
@@ -39,6 +40,10 @@ LIANGCHENG = "凉城新村街道社区党群服务中心"
 YIZHAN = "凉城社区市民驿站"
 WULIXIANG = "“邻家屋里厢”服务站"
 ELDERLY_FREE = "80岁及以上老人免积分。"
+# The volunteers who run the weekly half day of services (DOMAIN.md): a program of its own, its
+# sessions with roles and seats.
+VOLUNTEERS = "驿心便民周周享·志愿者"
+VOLUNTEER_ROLES = [("理发", 2), ("扦脚", 1), ("眼镜护理", 1), ("健康咨询", 1), ("钟表维修", 1)]
 
 PROGRAMS = [
     {
@@ -80,6 +85,16 @@ PROGRAMS = [
         "max_party_size": 2,
         "description": "每周半天集中化便民服务：理发、扦脚、眼镜护理、健康咨询、钟表维修等十多项，"
         "每场平均服务约200人次。可带一位家人同来。",
+    },
+    {
+        "center": YIZHAN,
+        "title": VOLUNTEERS,
+        "category": Category.CONVENIENCE,
+        "kind": Kind.VOLUNTEER,
+        "partner": "辖区企业爱心志愿者队伍",
+        "description": "“驿心便民周周享”的志愿者岗位：理发、扦脚、眼镜护理、健康咨询、钟表维修，"
+        "每周半天为约200人次服务。报名一个岗位；到场签到后，志愿服务时长记入个人记录并获得积分"
+        "（岗位和人数为演示数据）。",
     },
     {
         "center": YIZHAN,
@@ -169,13 +184,6 @@ STARTING_POINTS = 50
 SOCIAL_WORKER = ("demo_social_worker", "凉城社工小林")
 
 
-def _member(username: str, name: str, born: date, neighbourhood: str) -> User:
-    if not User.objects.filter(username=username).exists():
-        User.objects.create_user(username=username, password=None)
-    values = {"first_name": name, "display_name": name, "birth_date": born}
-    return sync(User, {"username": username}, values | {"neighbourhood": neighbourhood})
-
-
 def _social_worker() -> User:
     """Staff at 凉城新村 whom home visits are assigned to (no password: not a demo login)."""
     username, name = SOCIAL_WORKER
@@ -212,20 +220,27 @@ def _load_programs() -> dict[str, Program]:
 def load_services() -> dict[str, Program]:
     """The demo programs, brought up to date; their first weeks of sessions the first time."""
     programs = _load_programs()
-    neighbours = [_member(username, *data) for username, data in NEIGHBOURS.items()]
+    neighbours = [
+        demo_member(username, name, birth_date=born, neighbourhood=neighbourhood)
+        for username, (name, born, neighbourhood) in NEIGHBOURS.items()
+    ]
     worker = _social_worker()
-    if Session.objects.filter(program__in=programs.values()).exists():
-        return programs
     admin = User.objects.get(username=ADMIN.username)
     resident = User.objects.get(username=RESIDENT.username)
-    for neighbour in neighbours:
-        points_earn(
-            member=neighbour,
-            amount=STARTING_POINTS,
-            kind=PointsEntry.Kind.VOLUNTEER,
-            reason="社区志愿服务积分（演示数据）",
-        )
-    _Weeks(programs, admin, neighbours, resident, worker).load()
+    weeks = _Weeks(programs, admin, neighbours, resident, worker)
+    others = [program for title, program in programs.items() if title != VOLUNTEERS]
+    if not Session.objects.filter(program__in=others).exists():
+        for neighbour in neighbours:
+            points_earn(
+                member=neighbour,
+                amount=STARTING_POINTS,
+                kind=PointsEntry.Kind.VOLUNTEER,
+                reason="社区志愿服务积分（演示数据）",
+            )
+        weeks.load()
+    # On its own: a database loaded before the volunteers' program existed gets their weeks too.
+    if not Session.objects.filter(program=programs[VOLUNTEERS]).exists():
+        weeks.volunteer_shifts()
     return programs
 
 
@@ -372,6 +387,19 @@ class _Weeks:
         self.register(_first(baking), self.who("wu", "zhou", "zheng", "sun", "qian"))
         repairs = self.weekly("小家电维修", 1, ("9:00", "11:00"), 15)
         self.register(_first(repairs), self.who("qin", "wei"))
+
+    def volunteer_shifts(self) -> None:
+        """The volunteers' four weeks: from half an hour before the residents come, each with
+        its roles; a few neighbours have signed up already."""
+        shifts = self.weekly(VOLUNTEERS, 2, ("8:00", "11:30"), 1)
+        for shift in shifts:
+            for name, seats in VOLUNTEER_ROLES:
+                volunteer_role_add(session=shift, name=name, seats=seats, by=self.admin)
+        first = _first(shifts)
+        if first is None:
+            return
+        for username, role in (("sun", "理发"), ("zhu", "理发"), ("jiang", "钟表维修")):
+            self.register(first, self.who(username), role=first.roles.get(name=role))
 
     def _cinema(self, everyone: list[User]) -> None:
         """A screening whose entries closed an hour ago, drawn by the admin (the seed is on its

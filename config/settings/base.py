@@ -253,6 +253,7 @@ DEMO_LOADERS = [
     "members.demo.load_demo",
     "bookings.demo.load_demo",
     "services.demo.load_demo",
+    "community.demo.load_demo",
 ]
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")

@@ -17,15 +17,20 @@ from bookings.models import Booking, BookingEvent, BookingSeries, SpaceHold
 from centers import weekdays
 from centers.models import Center, OpeningException, OpeningRule, Space, StaffAssignment
 from centers.selectors import space_hours
+from community.models import Proposal, ProposalEvent, ProposalSupport, Wish, WishEvent
+from community.selectors import public_proposals, public_wishes
+from members.demo import DEMO_REGION
 from members.models import (
     EligibilityRule,
     PointsEntry,
+    ProxyLink,
     Team,
     TeamMembership,
     User,
     VolunteerRecord,
 )
 from members.services.eligibility import eligibility_describe
+from members.services.proxies import proxy_end
 from services.models import (
     HomeVisitRequest,
     LotteryDraw,
@@ -33,6 +38,7 @@ from services.models import (
     Registration,
     RegistrationEvent,
     Session,
+    VolunteerRole,
 )
 from tests.helpers import SHANGHAI
 
@@ -56,6 +62,9 @@ MODELS = [
 MODELS += [Booking, BookingEvent, BookingSeries, SpaceHold]
 # The demo's programs and their sessions (services.demo).
 MODELS += [Program, Session, Registration, RegistrationEvent, LotteryDraw, HomeVisitRequest]
+MODELS += [VolunteerRole, ProxyLink]
+# The demo's micro-wishes and proposal wall (community.demo).
+MODELS += [Wish, WishEvent, Proposal, ProposalSupport, ProposalEvent]
 WRITES = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 MON_THU = weekdays.to_mask([0, 1, 2, 3])
 FRI_SUN = weekdays.to_mask([4, 5, 6])
@@ -457,6 +466,7 @@ def test_programs_of_the_reports_at_their_centers(loaded: str) -> None:
         "法律咨询": "静安寺街道社区党群服务中心",
         "心理咨询": "静安寺街道社区党群服务中心",
         "驿心便民周周享": "凉城社区市民驿站",
+        "驿心便民周周享·志愿者": "凉城社区市民驿站",
         "智能走进生活": "凉城社区市民驿站",
         "9.9元乐享驿站专属影票": "凉城社区市民驿站",
         "预约上门服务": "凉城新村街道社区党群服务中心",
@@ -565,3 +575,107 @@ def test_demo_staff_find_their_sessions_and_print_a_roster(loaded: str) -> None:
         roster = staff.get(f"/admin/services/session/{lecture.pk}/roster/").content.decode()
 
     assert "张阿姨" in roster and "周阿姨" in roster
+
+
+def test_volunteers_sign_up_for_roles_of_the_weekly_services(loaded: str) -> None:
+    volunteers = program("驿心便民周周享·志愿者")
+    assert volunteers.kind == Program.Kind.VOLUNTEER
+    for service in ("理发", "扦脚", "眼镜护理", "钟表维修"):
+        assert service in volunteers.description
+    shifts = list(volunteers.sessions.order_by("start"))
+    weekly = Session.objects.filter(program__title="驿心便民周周享").order_by("start")
+    assert [s.start.date() for s in shifts] == [s.start.date() for s in weekly]
+    for shift in shifts:
+        roles = {r.name: r.seats for r in shift.roles.all()}
+        assert roles["理发"] == 2 and roles["扦脚"] == 1
+        assert shift.capacity == sum(roles.values())
+    signed_up = shifts[0].registrations.select_related("role", "member")
+    assert sorted((r.role.name, r.status) for r in signed_up) == [
+        ("理发", "confirmed"),
+        ("理发", "confirmed"),
+        ("钟表维修", "confirmed"),
+    ]
+    haircut = shifts[0].roles.get(name="理发")
+    assert haircut.seats_taken == haircut.seats == 2  # full: the next volunteer picks another
+
+
+# --- The community: micro-wishes, the proposal wall, a family link -------------------------------
+
+
+def test_micro_wishes_in_each_state_at_liangcheng(loaded: str, settings) -> None:
+    wishes = {w.status: w for w in Wish.objects.select_related("center", "claimed_by")}
+
+    assert set(wishes) == set(Wish.Status.values)
+    assert {w.center.name for w in wishes.values()} == {"凉城新村街道社区党群服务中心"}
+    by_staff = wishes[Wish.Status.SUBMITTED]
+    assert by_staff.created_by.username == "admin" and by_staff.wisher.username.startswith("demo_")
+    assert by_staff.events.get().action == "create_by_staff"
+    assert wishes[Wish.Status.DECLINED].decline_reason
+    for status in (Wish.Status.CLAIMED, Wish.Status.FULFILLED, Wish.Status.CLOSED):
+        assert wishes[status].claimed_by.is_verified
+    closed = wishes[Wish.Status.CLOSED]
+    paid = PointsEntry.objects.filter(cause_id=closed.pk, member=closed.claimed_by)
+    assert [e.delta for e in paid] == [settings.WISH_POINTS]
+    assert public_wishes().count() == 4  # submitted and declined are not on the wall
+    for wish in Wish.objects.all():
+        wish.full_clean()
+        trail = list(wish.events.order_by("at", "id"))
+        assert trail[-1].to_status == wish.status
+
+
+def test_the_proposal_wall_of_youyi(loaded: str) -> None:
+    proposals = {p.title: p for p in Proposal.objects.select_related("center", "author")}
+
+    assert {p.center.name for p in proposals.values()} == {"友谊路街道社区党群服务中心"}
+    assert {p.status for p in proposals.values()} == {
+        "received",
+        "discussing",
+        "adopted",
+        "not_adopted",
+        "hidden",
+    }
+    for proposal in proposals.values():
+        assert proposal.supports == proposal.support_rows.count()
+    bench = proposals["在小区门口加装休息长椅"]
+    answers = [(e.to_status, bool(e.reply)) for e in bench.events.order_by("at", "id")]
+    assert answers == [("received", False), ("discussing", True), ("adopted", True)]
+    wall = list(public_proposals().order_by("-supports", "-created", "-id"))
+    assert wall[0] == bench and len(wall) == 4  # the hidden one is off the wall
+    assert proposals["出售二手家具"].hidden_reason
+    resident = User.objects.get(username="resident")
+    assert proposals["周末开放共享餐厅做亲子烘焙"].author == resident
+    assert bench.support_rows.filter(member=resident).exists()
+
+
+def test_the_residents_son_books_for_her(loaded: str) -> None:
+    link = ProxyLink.objects.select_related("proxy", "member", "center").get()
+
+    assert (link.member.username, link.status, link.via) == ("resident", "active", "desk")
+    assert link.confirmed_by.username == "staff"
+    assert link.center.name == "静安寺街道社区党群服务中心"
+    assert link.proxy.is_verified and link.proxy.id_number_masked.startswith(DEMO_REGION[0])
+    assert not link.proxy.has_usable_password()
+
+
+def test_what_residents_ended_stays_ended(loaded: str) -> None:
+    link = ProxyLink.objects.get()
+    proxy_end(link=link, by=link.member)
+    wish = Wish.objects.get(status=Wish.Status.PUBLISHED)
+    Wish.objects.filter(pk=wish.pk).update(status=Wish.Status.CLOSED)
+
+    loaddemo()
+
+    assert list(ProxyLink.objects.values_list("status", flat=True)) == ["ended"]
+    assert Wish.objects.get(pk=wish.pk).status == Wish.Status.CLOSED
+    assert Wish.objects.count() == 6 and Proposal.objects.count() == 5
+
+
+def test_demo_admin_reviews_the_wishes(loaded: str) -> None:
+    admin = Client()
+    admin.force_login(User.objects.get(username="admin"))
+
+    waiting = admin.get("/admin/community/wish/", {"status": "submitted"}).context["cl"]
+    assert [w.text for w in waiting.result_list] == ["想请人周末陪我到公园走走，说说话"]
+    staff = Client()
+    staff.force_login(User.objects.get(username="staff"))
+    assert list(staff.get("/admin/community/wish/").context["cl"].result_list) == []
