@@ -64,6 +64,9 @@ def test_sign_up_verify_and_join_the_waitlist(page, sms, full_session) -> None:
     assert ID_NUMBER not in page.content()
     member.refresh_from_db()
     assert member.is_verified
+    for path in ("/me/profile/", "/me/messages/", "/me/points/"):  # the rest of the account
+        page.goto(path)
+        assert_accessible(page)
 
     # A full session: everything is shown before the tap, and the tap joins the waitlist.
     page.goto("/programs/")
