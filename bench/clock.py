@@ -2,11 +2,15 @@
 steady tick with nothing new right after it (no ANALYZE in between: the outbox just grew by
 11,000 rows, which is what made the old anti-join plan a nested loop), and a tick after another
 burst. Bookings are made in SQL (generate_series), spread over a year around now; 11,000 of them
-start within the next 24 hours and were made earlier.
+start within the next 24 hours and were made earlier. The catch-up runs RUNS times (the outbox
+emptied and the marks cleared in between; medians printed), then the backlog is handed to the
+workers as beat's tick does (the broker stubbed out: the outbox's side of it).
 
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench .venv/bin/python bench/clock.py
+    ... bench/clock.py --profile    # cProfile of the first catch-up
 """
 
+import statistics
 import sys
 import time
 
@@ -15,6 +19,7 @@ from _setup import setup_django
 BOOKINGS = 1_000_000
 DUE = 11_000
 MEMBERS = 2_000
+RUNS = 3
 
 
 def main() -> None:
@@ -24,6 +29,7 @@ def main() -> None:
     from django.db import connection
     from django.utils import timezone
 
+    from bookings.models import Booking
     from centers.models import Center, Space
     from members.models import User
     from notifications.jobs import reminders_schedule
@@ -68,15 +74,59 @@ def main() -> None:
         f"{time.perf_counter() - began:.0f} s; {DUE:,} start within 24 hours"
     )
 
-    def tick(label: str) -> None:
-        t = time.perf_counter()
-        written = reminders_schedule(now)
-        print(f"  {label}: {written:,} reminders in {time.perf_counter() - t:.2f} s", flush=True)
+    def tick(label: str, profile: bool = False) -> float:
+        import cProfile
+        import pstats
 
-    tick("catch-up")
-    tick("steady tick right after (no ANALYZE)")
-    tick("steady tick again")
+        from django.test.utils import CaptureQueriesContext
+
+        profiler = cProfile.Profile() if profile else None
+        with CaptureQueriesContext(connection) as queries:
+            t = time.perf_counter()
+            if profiler:
+                profiler.enable()
+            written = reminders_schedule(now)
+            if profiler:
+                profiler.disable()
+            took = time.perf_counter() - t
+        print(
+            f"  {label}: {written:,} reminders in {took:.2f} s, {len(queries)} queries",
+            flush=True,
+        )
+        if profiler:
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+        return took
+
+    catch_ups, steadies = [], []
+    for run in range(RUNS):
+        if run:
+            # The same catch-up again: no reminder written, no mark set.
+            Message.objects.all().delete()
+            Booking.objects.filter(reminded_hours__isnull=False).update(reminded_hours=None)
+        catch_ups.append(tick(f"run {run + 1}: catch-up", profile="--profile" in sys.argv))
+        steadies.append(tick(f"run {run + 1}: steady tick right after (no ANALYZE)"))
+        steadies.append(tick(f"run {run + 1}: steady tick again"))
     print(f"  outbox: {Message.objects.count():,} messages")
+
+    # Handing the backlog to the workers: what beat's tick does after the catch-up (the broker
+    # is an in-memory stand-in here: this measures the outbox's side, not Redis).
+    from notifications import tasks
+
+    sent: list = []
+    tasks.send_messages.delay = lambda ids: sent.append(len(ids))  # type: ignore[method-assign]
+    t = time.perf_counter()
+    queued = tasks.messages_hand_over_to_workers()
+    handed = time.perf_counter() - t
+    again = tasks.messages_hand_over_to_workers()
+    print(
+        f"  hand-over: {queued:,} due messages to the workers in {handed:.2f} s "
+        f"({len(sent)} tasks); a tick right after hands over {again}"
+    )
+    print(
+        f"catch-up median {statistics.median(catch_ups):.2f} s (max {max(catch_ups):.2f} s) "
+        f"over {RUNS} runs; steady tick median {statistics.median(steadies):.3f} s "
+        f"(max {max(steadies):.3f} s) over {len(steadies)}"
+    )
 
 
 if __name__ == "__main__":

@@ -48,6 +48,9 @@ class Message(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
     claimed_at = models.DateTimeField(_("sending since"), null=True, blank=True)
+    # When the clock last handed the message to the workers (cleared when one claims it): a
+    # backlog is handed over once, not again at every tick while the workers work through it.
+    queued_at = models.DateTimeField(_("handed to a worker"), null=True, blank=True, editable=False)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)
 

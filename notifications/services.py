@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -168,7 +168,7 @@ def _copy(
 def _claim(message_id: int, now: datetime) -> Message | None:
     """Take the message for sending; None if it is not due or someone else has it."""
     claimed = Message.objects.filter(pk=message_id, status=Status.PENDING, due_at__lte=now).update(
-        status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+        status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1, queued_at=None
     )
     if not claimed:
         return None
@@ -277,13 +277,31 @@ def dispatch(message_id: int) -> None:
         logger.warning("broker unavailable; message %s waits for the clock", message_id)
 
 
-def messages_due(now: datetime | None = None, limit: int = 500) -> list[int]:
+# A message handed to the workers and still pending this long after (its task lost with the
+# broker, say) is handed over again.
+HAND_OVER_AGAIN = timedelta(minutes=10)
+
+
+def messages_hand_over(now: datetime | None = None, limit: int = 50_000) -> list[int]:
+    """The due messages the workers should send, each marked as handed over now: after a
+    catch-up of thousands of reminders, the ticks of the next minutes do not hand the same
+    backlog over again while the workers work through it. Two clocks at once take different
+    rows (skip locked). Handing a message over twice is harmless: sending claims it first."""
     now = now or timezone.now()
-    return list(
-        Message.objects.filter(status=Status.PENDING, due_at__lte=now)
-        .order_by("due_at")
-        .values_list("pk", flat=True)[:limit]
-    )
+    with transaction.atomic():
+        ids = list(
+            Message.objects.filter(
+                Q(queued_at__isnull=True) | Q(queued_at__lte=now - HAND_OVER_AGAIN),
+                status=Status.PENDING,
+                due_at__lte=now,
+            )
+            .order_by("due_at")
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)[:limit]
+        )
+        for start in range(0, len(ids), 5000):
+            Message.objects.filter(pk__in=ids[start : start + 5000]).update(queued_at=now)
+    return ids
 
 
 def messages_recover_stale(now: datetime | None = None) -> int:

@@ -219,6 +219,50 @@ def test_tick_runs_the_clock_jobs_and_sends_what_is_due(space, member, sms, cloc
     assert tasks.tick()["messages_queued"] == 0
 
 
+def test_the_clock_hands_a_backlog_to_the_workers_once(space, member, sms, clock, monkeypatch):
+    """A catch-up writes thousands of reminders; the workers take minutes to send them. Each
+    tick hands over only what it has not handed over lately (in batches), so the backlog is not
+    queued again every minute; one still pending 10 minutes on (its task lost) goes again."""
+    handed: list[list[int]] = []
+    monkeypatch.setattr(tasks.send_messages, "delay", handed.append)
+    for hour in (10, 12, 14):
+        book(space, at(hour, day=THURSDAY), member=member, now=NOW)
+    clock.move_to(at(14, day=WEDNESDAY))
+
+    assert tasks.tick()["messages_queued"] == 6  # 3 confirmations (never sent), 3 reminders
+    assert [len(batch) for batch in handed] == [6]
+    clock.move_to(at(14, 9, day=WEDNESDAY))
+    assert tasks.tick()["messages_queued"] == 0
+
+    clock.move_to(at(14, 10, day=WEDNESDAY))
+    assert tasks.tick()["messages_queued"] == 6
+    assert sorted(handed[1]) == sorted(handed[0])
+
+
+def test_a_batch_sends_each_message_once(space, member, sms, clock) -> None:
+    """A batch delivered twice (a worker lost mid-batch, acks late) sends nothing twice."""
+    for hour in (10, 12):
+        book(space, at(hour, day=THURSDAY), member=member, now=NOW)
+    ids = list(Message.objects.values_list("pk", flat=True))
+
+    assert tasks.send_messages(ids) == 2
+    assert tasks.send_messages(ids) == 0
+    assert len(sms.sent) == 2
+
+
+def test_a_message_retried_is_handed_over_when_due_again(space, member, sms, clock, monkeypatch):
+    """Claiming clears the hand-over mark: a failed attempt waits its backoff, not 10 minutes."""
+    handed: list[list[int]] = []
+    monkeypatch.setattr(tasks.send_messages, "delay", handed.append)
+    book(space, at(10, day=THURSDAY), member=member, now=NOW)
+    assert tasks.tick()["messages_queued"] == 1
+    sms.down = True
+    assert message_send(handed[0][0]) == Message.Status.PENDING  # again in 1 minute
+
+    clock.move_to(NOW + timedelta(minutes=1))
+    assert tasks.tick()["messages_queued"] == 1
+
+
 def test_daily_runs_the_digest(clock) -> None:
     approval = BookableSpaceFactory(requires_approval=True)
     manager = staff(approval.center, Role.MANAGER)

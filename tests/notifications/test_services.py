@@ -31,7 +31,7 @@ from notifications.services import (
     message_enqueue,
     message_resend,
     message_send,
-    messages_due,
+    messages_hand_over,
     messages_recover_stale,
 )
 from notifications.texts import render
@@ -225,9 +225,9 @@ def test_a_message_not_yet_due_waits(member, sms) -> None:
         kind="session_cancelled", recipient=member, due_at=NOW + timedelta(minutes=5)
     )
 
-    assert messages_due(NOW) == []
+    assert messages_hand_over(NOW) == []
     assert message_send(message.pk, now=NOW) == "skipped"
-    assert messages_due(NOW + timedelta(minutes=5)) == [message.pk]
+    assert messages_hand_over(NOW + timedelta(minutes=5)) == [message.pk]
     assert message_send(message.pk, now=NOW + timedelta(minutes=5)) == Status.SENT
 
 
