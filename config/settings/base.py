@@ -263,6 +263,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(_queue / "queue"),
         "data_folder_out": str(_queue / "queue"),
         "processed_folder": str(_queue / "processed"),
+        # Exchange bindings; kombu's default is ./control, which would litter the checkout.
+        "control_folder": str(_queue / "control"),
         "store_processed": False,
     }
 else:
