@@ -61,7 +61,7 @@ def family(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def family_new(request: HttpRequest) -> HttpResponse:
-    form = ProxyRequestForm(request.POST or None)
+    form = ProxyRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             link = proxy_request(

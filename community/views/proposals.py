@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -41,7 +42,13 @@ def center_proposals(request: HttpRequest, center_id: int) -> HttpResponse:
     page = Paginator(proposals.order_by(*ORDERINGS[order]), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    context = {"center": center, "page": page, "order": order, "query": f"order={order}"}
+    context = {
+        "center": center,
+        "page": page,
+        "order": order,
+        "query": f"order={order}",
+        "open_statuses": Proposal.OPEN,
+    }
     return render(request, "community/center_proposals.html", context)
 
 
@@ -64,7 +71,7 @@ def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def proposal_new(request: HttpRequest, center_id: int) -> HttpResponse:
     center = _center(center_id)
-    form = ProposalForm(request.POST or None)
+    form = ProposalForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             proposal = proposal_create(
@@ -81,7 +88,8 @@ def proposal_new(request: HttpRequest, center_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def proposal_support_view(request: HttpRequest, proposal_id: int) -> HttpResponse:
-    """Support the proposal (``support=yes``) or withdraw the support (``support=no``)."""
+    """Support the proposal (``support=yes``) or withdraw the support (``support=no``); from
+    the wall (``back=support|new``) back to it, else to the proposal."""
     member = member_of(request)
     proposal = get_object_or_404(selectors.public_proposals(member), pk=proposal_id)
     withdraw = request.POST.get("support") == "no"
@@ -95,6 +103,10 @@ def proposal_support_view(request: HttpRequest, proposal_id: int) -> HttpRespons
             request,
             _("Your support is withdrawn.") if withdraw else _("Thank you for your support."),
         )
+    back = request.POST.get("back")
+    if back in ORDERINGS:
+        url = reverse("community:center_proposals", args=[proposal.center_id])
+        return redirect(f"{url}?order={back}")
     return redirect("community:proposal", proposal_id=proposal.pk)
 
 

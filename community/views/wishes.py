@@ -76,14 +76,17 @@ def center_wishes(request: HttpRequest, center_id: int) -> HttpResponse:
     center = _center(center_id)
     wishes = selectors.public_wishes().filter(center=center, status=Status.PUBLISHED)
     page = Paginator(wishes, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "community/center_wishes.html", {"center": center, "page": page})
+    # The wisher's own wish is on the wall too, without the offer to help with it.
+    viewer_id = member_of(request).pk if request.user.is_authenticated else None
+    context = {"center": center, "page": page, "viewer_id": viewer_id}
+    return render(request, "community/center_wishes.html", context)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def wish_new(request: HttpRequest, center_id: int) -> HttpResponse:
     center = _center(center_id)
-    form = WishForm(request.POST or None)
+    form = WishForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             wish = wish_create(

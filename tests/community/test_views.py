@@ -288,3 +288,30 @@ def test_another_members_draft_is_a_404(client, center, wisher) -> None:
     assert web_client(UserFactory()).get(f"/proposals/{draft.pk}/").status_code == 404
     assert web_client(UserFactory()).post(f"/proposals/{draft.pk}/support/").status_code == 404
     assert "还没想好" in text_of(web_client(wisher).get(f"/proposals/{draft.pk}/"))
+
+
+def test_support_from_the_wall_returns_to_it(center, wisher, member) -> None:
+    proposal = post_proposal(wisher, center)
+    web = web_client(member)
+    wall = text_of(web.get(f"/centers/{center.pk}/proposals/?order=new"))
+    assert f'action="/proposals/{proposal.pk}/support/"' in wall
+    response = web.post(f"/proposals/{proposal.pk}/support/", {"support": "yes", "back": "new"})
+    assert response["Location"] == f"/centers/{center.pk}/proposals/?order=new"
+    wall = text_of(web.get(response["Location"]))
+    assert "您已支持" in wall and f'action="/proposals/{proposal.pk}/support/"' not in wall
+    # Anything else in ``back`` is no address: to the proposal.
+    response = web.post(f"/proposals/{proposal.pk}/support/", {"back": "//evil.example"})
+    assert response["Location"] == f"/proposals/{proposal.pk}/"
+
+
+def test_the_wall_offers_help_with_others_wishes_only(center, wisher, desk) -> None:
+    wish = published_wish(wisher, center, desk)
+    help_link = f'class="button button-secondary" href="/wishes/{wish.pk}/"'
+    assert help_link in text_of(web_client(UserFactory()).get(f"/centers/{center.pk}/wishes/"))
+    assert help_link not in text_of(web_client(wisher).get(f"/centers/{center.pk}/wishes/"))
+
+
+def test_form_errors_are_listed_with_links_to_the_fields(center, wisher) -> None:
+    page = text_of(web_client(wisher).post(f"/centers/{center.pk}/wishes/new/", {}))
+    summary = page.split('class="form-errors"', 1)[1].split("</div>", 1)[0]
+    assert 'href="#id_category_0"' in summary and 'href="#id_text"' in summary
