@@ -1,6 +1,7 @@
 """Fixtures every test module may use: the frozen ``clock`` (at the module's ``NOW``), a plain
-``member`` and a ``superuser``; the API client; a clean cache and the default language. Shanghai
-times and the zone are in tests/helpers.py, staff in tests/factories.py (``staff_of``)."""
+``member``, a ``superuser`` and a ``volunteer_session``; the API client; a clean cache and the
+default language. Shanghai times and the zone are in tests/helpers.py, staff in
+tests/factories.py (``staff_of``)."""
 
 import functools
 import os
@@ -127,3 +128,19 @@ def superuser(db):
     from tests.factories import UserFactory
 
     return UserFactory(is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def volunteer_session(db):
+    """A volunteer program's session, like the weekly convenience service: 理发 2 places,
+    扦脚 1 (services and community tests alike sign volunteers up for it)."""
+    from services.models import Program
+    from services.services.volunteering import volunteer_role_add
+    from tests.factories import ProgramFactory, SessionFactory, staff_at
+
+    program = ProgramFactory(title="便民服务志愿者", kind=Program.Kind.VOLUNTEER)
+    manager = staff_at(program.center)
+    session = SessionFactory(program=program, by=manager)
+    volunteer_role_add(session=session, name="理发", seats=2, by=manager)
+    volunteer_role_add(session=session, name="扦脚", seats=1, by=manager)
+    return session

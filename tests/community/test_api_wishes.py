@@ -10,7 +10,14 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from community.models import Wish
-from community.services.wishes import wish_confirm, wish_decline, wish_fulfil
+from community.services.wishes import (
+    wish_confirm,
+    wish_decline,
+    wish_fulfil,
+    wish_publish,
+    wish_withdraw,
+    wishes_release_stale,
+)
 from members.models import PointsEntry, User
 from members.services.teams import team_add_member
 from tests.community.conftest import (
@@ -335,6 +342,40 @@ class TestAnotherMembersWish:
             assert response.status_code == 200
             assert_nothing_private(response, wish.wisher)
             assert "details" not in json.dumps(response.json())
+
+    def test_a_volunteer_who_let_go_of_a_wish_no_longer_sees_its_details(
+        self, center, desk, volunteer
+    ):
+        """Given back, or lapsed: the address was for whoever holds the claim, and the next
+        volunteer's claim is theirs alone."""
+        given_back = wish_withdraw(
+            wish=claimed_wish(wisher_factory(), center, desk, volunteer), member=volunteer
+        )
+        lapsing = claimed_wish(wisher_factory(), center, desk, volunteer)
+        wishes_release_stale(now=lapsing.claim_expires_at)
+        client = client_for(volunteer)
+
+        for wish in (given_back, lapsing):
+            wish.refresh_from_db()
+            assert wish.status == Status.PUBLISHED
+            response = client.get(f"{WISHES}{wish.pk}/")
+            assert response.status_code == 200
+            assert_nothing_private(response, wish.wisher)
+            claimed = client.get(WISHES, {"claimed_by_me": "true"})
+            assert wish.pk not in {item["id"] for item in claimed.json()["results"]}
+            assert_nothing_private(client.get(WISHES), wish.wisher)
+
+    def test_a_wish_staff_posted_names_neither_wisher_nor_staff(self, center, desk):
+        """A resident living alone whose wish the front desk posted: the wall shows their first
+        name and neighbourhood, and nothing of who posted it."""
+        wisher = wisher_factory()
+        wish = wish_publish(wish=post_wish(wisher, center, by=desk), by=desk)
+
+        for response in (APIClient().get(WISHES), APIClient().get(f"{WISHES}{wish.pk}/")):
+            assert response.status_code == 200
+            assert_nothing_private(response, wisher)
+            assert desk.username not in response.content.decode()
+            assert "created_by" not in response.content.decode()
 
 
 class TestSchema:

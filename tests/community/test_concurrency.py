@@ -12,8 +12,9 @@ from rest_framework.test import APIClient
 
 from community.models import ProposalSupport, Wish, WishEvent
 from community.services.proposals import proposal_support
-from community.services.wishes import wish_fulfil
+from community.services.wishes import wish_confirm, wish_fulfil
 from members.models import PointsEntry, User
+from members.services.proxies import proxy_link_at_desk
 from tests.community.conftest import (
     claimed_wish,
     post_proposal,
@@ -48,14 +49,28 @@ def all_at_once(calls: list[Callable[[], tuple]], workers: int | None = None) ->
         return list(pool.map(run, calls, timeout=600))
 
 
-def post(member: User, url: str, body: dict | None = None) -> Callable[[], tuple]:
+def post(
+    member: User, url: str, body: dict | None = None, *, relative: User | None = None
+) -> Callable[[], tuple]:
+    """A POST by ``member``, or by ``member`` acting for ``relative`` (X-On-Behalf-Of, read by
+    the real session authentication, which force_authenticate would skip)."""
+
     def call() -> tuple:
         client = APIClient()
-        client.force_authenticate(member)
+        if relative is None:
+            client.force_authenticate(member)
+        else:
+            client.force_login(member)
+            client.credentials(HTTP_X_ON_BEHALF_OF=str(relative.pk))
         response = client.post(url, body or {}, format="json")
         return response.status_code, response.json()
 
     return call
+
+
+def linked(son: User, mother: User, center) -> None:
+    desk = StaffAssignmentFactory(center=center).user
+    proxy_link_at_desk(proxy=son, member=mother, by=desk, center=center)
 
 
 def test_twenty_volunteers_claim_one_wish_one_claim():
@@ -92,6 +107,31 @@ def test_confirming_at_once_pays_the_volunteer_once():
     assert PointsEntry.objects.filter(member=volunteer).count() == 1
     volunteer.refresh_from_db()
     assert volunteer.points_balance == 10
+
+
+def test_wisher_son_and_staff_confirming_at_once_pay_the_volunteer_once():
+    """Her son confirms for her in the app while she does on her own phone and the front desk,
+    who heard from her, does at the counter."""
+    center = CenterFactory()
+    desk = StaffAssignmentFactory(center=center).user
+    volunteer, son = volunteer_factory(), volunteer_factory()
+    wish = claimed_wish(wisher_factory(), center, desk, volunteer)
+    wish_fulfil(wish=wish, member=volunteer, note="已送到")
+    linked(son, wish.wisher, center)
+    url = f"/api/v1/wishes/{wish.pk}/confirm/"
+
+    def at_the_desk() -> tuple:
+        return 200, {"status": wish_confirm(wish=Wish.objects.get(pk=wish.pk), by=desk).status}
+
+    results = all_at_once(
+        [post(wish.wisher, url), post(son, url, relative=wish.wisher), at_the_desk] * 3
+    )
+
+    assert sum(status == 200 for status, _ in results) == 1, results
+    assert PointsEntry.objects.filter(member=volunteer).count() == 1
+    assert WishEvent.objects.filter(wish=wish, action__startswith="confirm").count() == 1
+    wish.refresh_from_db()
+    assert wish.status == Wish.Status.CLOSED
 
 
 # --- Supports ----------------------------------------------------------------------------------
@@ -158,3 +198,20 @@ def test_supports_and_withdrawals_at_once_leave_the_count_true():
     proposal.refresh_from_db()
     assert proposal.supports == 20 == ProposalSupport.objects.filter(proposal=proposal).count()
     assert set(ProposalSupport.objects.values_list("member", flat=True)) == {m.pk for m in joining}
+
+
+def test_a_member_and_her_son_supporting_at_once_count_once():
+    """She presses support on her phone while her son does for her in his: one support."""
+    center = CenterFactory()
+    proposal = post_proposal(UserFactory(), center)
+    mother, son = wisher_factory(), volunteer_factory()
+    linked(son, mother, center)
+    url = f"/api/v1/proposals/{proposal.pk}/support/"
+
+    results = all_at_once([post(mother, url), post(son, url, relative=mother)] * 5)
+
+    assert Counter(status for status, _ in results) == {200: 10}, results
+    proposal.refresh_from_db()
+    assert proposal.supports == 1
+    (support,) = ProposalSupport.objects.filter(proposal=proposal)
+    assert support.member == mother and support.created_by in (mother, son)

@@ -3,8 +3,6 @@ link the family member to them and end links; they list their own centers' links
 of a member whose full number they search for); a crafted POST for a link they cannot see ends
 nothing; viewers and district oversight only look."""
 
-from datetime import date
-
 import pytest
 
 from centers.models import DistrictAssignment, StaffAssignment
@@ -12,7 +10,7 @@ from members.models import ProxyLink, User
 from members.services.proxies import proxy_link_at_desk
 from notifications.models import Message
 from tests.clients import web_client
-from tests.factories import CenterFactory, UserFactory, VerifiedMemberFactory, staff_at
+from tests.factories import CenterFactory, UserFactory, staff_at
 
 pytestmark = pytest.mark.django_db
 LINKS = "/admin/members/proxylink/"
@@ -21,26 +19,6 @@ LINKS = "/admin/members/proxylink/"
 @pytest.fixture
 def center():
     return CenterFactory()
-
-
-@pytest.fixture
-def son() -> User:
-    return VerifiedMemberFactory(
-        display_name="王小明",
-        phone="+8613800000001",
-        email="son@example.cn",
-        notification_channels=["email"],
-    )
-
-
-@pytest.fixture
-def mother() -> User:
-    return UserFactory(
-        display_name="王阿姨",
-        phone="+8613912345678",
-        birth_date=date(1944, 5, 1),
-        notification_channels=["sms"],
-    )
 
 
 @pytest.fixture
