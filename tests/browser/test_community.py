@@ -12,8 +12,8 @@ from pathlib import Path
 from centers.models import StaffAssignment
 from community.models import Wish
 from community.services.proposals import proposal_create, proposal_respond, proposal_support
-from community.services.wishes import wish_publish
-from tests.browser.helpers import assert_accessible, horizontal_overflow
+from community.services.wishes import wish_create, wish_publish
+from tests.browser.helpers import assert_accessible, horizontal_overflow, set_text_size
 from tests.factories import CenterFactory, UserFactory, staff_at
 
 WISH = "想请人帮忙把阳台的旧花盆搬下楼"
@@ -112,3 +112,27 @@ def test_post_a_wish_see_it_on_the_wall_and_support_a_proposal(page, open_page, 
     assert_accessible(page)
     fits(page)
     save(page, "community-proposals.png")
+
+
+def test_walls_in_elder_mode_at_double_text_size_fit_the_phone(page, site) -> None:
+    """长辈模式 with the browser's text at 200%: the walls, a wish and a proposal still fit a
+    390 px screen without sideways scrolling, and stay accessible."""
+    center = CenterFactory(name="凉城新村街道邻里汇")
+    wisher = UserFactory(first_name="秀英", neighbourhood="凉二居民区")
+    wish = wish_create(member=wisher, center=center, category="errand", text=WISH)
+    wish_publish(wish=wish, by=staff_at(center))
+    proposal = proposal_create(
+        member=UserFactory(), center=center, title="在小区门口加装休息长椅", text="方便歇脚。"
+    )
+    page.context.add_cookies([{"name": "linli_elder", "value": "1", "url": site}])
+    set_text_size(page, 200)
+    for path in (
+        f"/centers/{center.pk}/wishes/",
+        f"/wishes/{wish.pk}/",
+        f"/centers/{center.pk}/proposals/",
+        f"/proposals/{proposal.pk}/",
+    ):
+        page.goto(path)
+        assert page.locator("html").get_attribute("class") == "elder"
+        assert horizontal_overflow(page) <= 0, path
+        assert_accessible(page)
