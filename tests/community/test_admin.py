@@ -14,6 +14,7 @@ from community.models import Proposal, Wish, WishEvent
 from community.services.proposals import proposal_respond, proposal_support
 from community.services.wishes import wish_fulfil
 from members.models import PointsEntry, User
+from members.services.proxies import proxy_link_at_desk
 from notifications.models import Message
 from tests.clients import web_client
 from tests.community.conftest import (
@@ -21,6 +22,7 @@ from tests.community.conftest import (
     post_proposal,
     post_wish,
     published_wish,
+    volunteer_factory,
     wisher_factory,
 )
 from tests.factories import (
@@ -136,6 +138,21 @@ def test_decline_asks_for_a_reason_the_wisher_reads(center, wisher, desk_client)
     message = Message.objects.get(recipient=wisher)
     assert message.kind.startswith("wish_declined")
     assert message.context["reason"] == "请写清楚需要帮什么忙"
+
+
+def test_the_wishers_family_member_hears_of_staff_steps_too(center, wisher, desk, desk_client):
+    """亲友代办: messages go to both, whoever took the step."""
+    son = volunteer_factory()
+    proxy_link_at_desk(proxy=son, member=wisher, by=desk, center=center)
+    first, second = post_wish(wisher, center, "一"), post_wish(wisher, center, "二")
+
+    act(desk_client, WISHES, "publish", [first])
+    act(desk_client, WISHES, "decline", [second], confirm="yes", reason="重复了")
+
+    assert kinds(wisher)[-2:] == ["wish_published", "wish_declined"]
+    copies = Message.objects.filter(recipient=son, kind__startswith="wish_").order_by("id")
+    assert [m.kind.split("@")[0] for m in copies] == ["wish_published", "wish_declined"]
+    assert all(m.context["for_member"] for m in copies)
 
 
 def test_a_wish_in_the_wrong_state_is_a_message_not_a_500(center, wisher, desk, desk_client):
