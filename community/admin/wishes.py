@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -22,6 +23,7 @@ from community.models import Wish
 from community.services.wishes import wish_confirm, wish_create, wish_decline, wish_publish
 from core.admin_kit import ServiceAddMixin, ask_reason, local
 from members.models import User
+from members.phones import normalize_mainland_mobile
 from members.selectors import members_find
 
 Status = Wish.Status
@@ -104,7 +106,7 @@ class WishAdmin(ServiceAddMixin, CommunityAdmin):
     list_display_links = ["posted", "text"]
     list_filter = [CenterListFilter, "status", "category"]
     list_select_related = ["center", "wisher", "claimed_by", "claimed_team"]
-    search_fields = ["text", "wisher__display_name", "wisher__first_name", "=wisher__phone"]
+    search_fields = ["text", "wisher__display_name", "wisher__first_name"]
     search_help_text = gettext_lazy("The wish's words, the wisher's name or full mobile number.")
     ordering = ["-created", "-id"]
     actions = ["publish", "decline", "confirm"]
@@ -137,6 +139,15 @@ class WishAdmin(ServiceAddMixin, CommunityAdmin):
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self._role_ok(request, None, Action.MANAGE_COMMUNITY)
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):
+        """A mobile number however it is written (139 1234 5678, +86…) finds the wisher's
+        wishes; any other words, the wish's text or the wisher's name."""
+        try:
+            phone = normalize_mainland_mobile(search_term)
+        except ValidationError:
+            return super().get_search_results(request, queryset, search_term)
+        return queryset.filter(wisher__phone=phone), False
 
     @admin.display(description=gettext_lazy("posted"), ordering="created")
     def posted(self, wish: Wish) -> str:

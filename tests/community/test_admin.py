@@ -97,6 +97,17 @@ def test_staff_list_only_their_centers_wishes_with_filters(center, other_center,
     assert client.get(f"{WISHES}{theirs.pk}/change/").status_code == 302  # as if missing
 
 
+def test_staff_find_a_residents_wishes_by_phone_or_name(center, desk_client):
+    wang = wisher_factory(phone="+8613912345678", display_name="王永年")
+    theirs = post_wish(wang, center, "想请人帮忙换个灯泡")
+    post_wish(wisher_factory(display_name="李阿婆"), center, "想找人陪我聊聊天")
+
+    for term in ("139 1234 5678", "+86 13912345678", "王永年", "灯泡"):
+        found = desk_client.get(WISHES, {"q": term}).context["cl"].result_list
+        assert [w.pk for w in found] == [theirs.pk], term
+    assert list(desk_client.get(WISHES, {"q": "13700000000"}).context["cl"].result_list) == []
+
+
 def test_labels_in_english_too(center, wisher, desk):
     post_wish(wisher, center)
     page = web_client(desk).get(WISHES, headers={"accept-language": "en"}).content.decode()
