@@ -336,3 +336,15 @@ def test_list_pages_query_counts_do_not_grow_with_rows(center, wisher, desk, mem
         published_wish(wisher_factory(), center, desk, text=f"邻居的心愿{n}")
     post_proposal(member, center, title="又一个提案")
     assert counts() == one
+
+
+def test_a_hidden_proposal_tells_its_author_why_and_is_gone_for_others(center, wisher) -> None:
+    from community.services.proposals import proposal_hide
+
+    proposal = post_proposal(wisher, center)
+    manager = UserFactory(is_superuser=True, is_staff=True)
+    proposal_hide(proposal=proposal, by=manager, reason="含有广告内容")
+    page = text_of(web_client(wisher).get(f"/proposals/{proposal.pk}/"))
+    assert ERROR in page and "含有广告内容" in page and "support/" not in page
+    assert web_client(UserFactory()).get(f"/proposals/{proposal.pk}/").status_code == 404
+    assert "含有广告内容" not in text_of(Client().get(f"/centers/{center.pk}/proposals/"))

@@ -114,6 +114,7 @@ def test_acting_for_the_relative_posts_and_registers_on_their_account(linked, so
     web = web_client(son)
     page = text_of(web.post(f"/me/family/{linked.pk}/act/", follow=True))
     assert "正在为王阿姨代办" in page and 'action="/me/family/acting/stop/"' in page
+    assert "王阿姨的预约" in page and 'href="/programs/"' in page  # what to do next
     center = CenterFactory()
     assert "正在为王阿姨代办" in text_of(web.get(f"/centers/{center.pk}/wishes/new/"))
     web.post(f"/centers/{center.pk}/wishes/new/", {"category": "errand", "text": "想请人帮忙买米"})

@@ -36,6 +36,7 @@ def test_roles_with_places_left(client, session) -> None:
     assert "志愿岗位" in page and "理发" in page and "扦脚" in page
     assert "还剩2个名额" in page and "已满" in page
     assert "登录后报名" in page
+    assert "候补" not in page  # volunteers choose another role rather than wait
     signed_in = page_of(as_(UserFactory()), session)
     assert f'name="role" value="{barber.pk}"' in signed_in
     assert f'name="role" value="{foot.pk}"' not in signed_in  # full: no button
