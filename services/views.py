@@ -100,6 +100,7 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
         mine = Registration.objects.filter(session=session, member=member).order_by("-id").first()
         mine = mine if mine and mine.status in Registration.ACTIVE else None
         context |= {
+            "member": member,
             "mine": mine,
             "can_cancel_mine": mine is not None and rules.can_cancel(mine, now),
             "obstacle": registration_obstacle(session=session, member=member, now=now),

@@ -112,6 +112,7 @@ def wish_detail(request: HttpRequest, wish_id: int) -> HttpResponse:
     mine = viewer is not None and wish.wisher_id == viewer.pk
     holding = viewer is not None and wish.claimed_by_id == viewer.pk and wish.status in Wish.HELD
     context = {
+        "viewer": viewer,
         "wish": _label(wish),
         "mine": mine,
         "holding": holding,

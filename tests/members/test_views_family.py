@@ -163,3 +163,16 @@ def test_no_acting_without_a_link(son, mother) -> None:
     pending = ProxyLink.objects.get(proxy=son)
     page = text_of(web.post(f"/me/family/{pending.pk}/act/", follow=True))
     assert ERROR in page and "正在为" not in page
+
+
+def test_a_session_page_under_acting_speaks_of_the_relative(linked, son, mother) -> None:
+    """What would stop the registration is the relative's (she is not verified; he is), and
+    the page does not send him to verify his own name for it."""
+    session = SessionFactory(program=ProgramFactory(verification_required=True))
+    web = web_client(son)
+    page = text_of(web.get(f"/sessions/{session.pk}/"))
+    assert ERROR not in page and f'action="/sessions/{session.pk}/register/"' in page
+    web.post(f"/me/family/{linked.pk}/act/")
+    page = text_of(web.get(f"/sessions/{session.pk}/"))
+    assert ERROR in page and "实名认证" in page
+    assert 'href="/me/verify/"' not in page
