@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Wish(models.Model):
@@ -25,7 +26,8 @@ class Wish(models.Model):
         PUBLISHED = "published", _("open")
         CLAIMED = "claimed", _("claimed")
         FULFILLED = "fulfilled", _("fulfilled, awaiting confirmation")
-        CLOSED = "closed", _("closed")
+        # Not a closed center (闭馆): a wish that is over.
+        CLOSED = "closed", pgettext_lazy("wish status", "closed")
         DECLINED = "declined", _("declined")
 
     # Once staff publish a wish, it is on the wall in whatever state it goes on to.

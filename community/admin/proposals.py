@@ -30,6 +30,19 @@ EVENT_LABELS = {
 ANSWERS = [(s.value, s.label) for s in (Status.DISCUSSING, Status.ADOPTED, Status.NOT_ADOPTED)]
 
 
+class StatusFilter(admin.SimpleListFilter):
+    """The statuses staff see: every one but the authors' drafts."""
+
+    title = gettext_lazy("status")
+    parameter_name = "status"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [(value, label) for value, label in Status.choices if value != Status.DRAFT]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        return queryset.filter(status=self.value()) if self.value() else queryset
+
+
 class RespondForm(forms.Form):
     status = forms.ChoiceField(
         label=gettext_lazy("answer"), choices=ANSWERS, widget=forms.RadioSelect
@@ -47,7 +60,7 @@ class RespondForm(forms.Form):
 @admin.register(Proposal)
 class ProposalAdmin(CommunityAdmin):
     list_display = ["title", "center", "status", "supports", "posted", "replied"]
-    list_filter = [CenterListFilter, "status"]
+    list_filter = [CenterListFilter, StatusFilter]
     list_select_related = ["center", "author"]
     search_fields = ["title", "text"]
     # Newest first, as the wall; the supports column sorts by support.

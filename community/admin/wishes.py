@@ -84,6 +84,10 @@ class WishOnBehalfForm(forms.Form):
         self.fields["resident"].queryset = User.objects.filter(pk__in=found).order_by(
             "display_name", "pk"
         )
+        # Two 王阿姨 told apart by where they live, as well as by the end of their number.
+        self.fields["resident"].label_from_instance = lambda member: " · ".join(
+            filter(None, [str(member), member.neighbourhood])
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -242,8 +242,12 @@ def test_staff_choose_among_residents_of_one_name(center, desk_client):
 
     asked = on_behalf(desk_client, center, "王秀英")
     assert asked.status_code == 200 and not Wish.objects.exists()
-    choices = list(asked.context["adminform"].form.fields["resident"].queryset)
-    assert len(choices) == 2
+    field = asked.context["adminform"].form.fields["resident"]
+    assert len(field.queryset) == 2
+    labels = [label for value, label in field.choices if value]
+    assert len(set(labels)) == 2  # told apart by the end of their numbers
+    assert all(label.startswith("王秀英 (139****") for label in labels)
+    assert all(label.endswith(" · 凉二居民区") for label in labels)
 
     on_behalf(desk_client, center, "王秀英", resident=first.pk)
     assert Wish.objects.get().wisher == first
@@ -379,6 +383,10 @@ def test_proposals_newest_or_most_supported_first_without_drafts(wall, desk_clie
     by_support = desk_client.get(PROPOSALS, {"o": f"-{supports_column}"}).context["cl"]
     assert [p.pk for p in by_support.result_list][:2] == [wall["second"].pk, wall["first"].pk]
     assert desk_client.get(f"{PROPOSALS}{wall['draft'].pk}/change/").status_code == 302
+    (status_filter,) = [
+        f for f in desk_client.get(PROPOSALS).context["cl"].filter_specs if f.title == "状态"
+    ]
+    assert "draft" not in [value for value, _label in status_filter.lookup_choices]
     assert desk_client.get(f"{PROPOSALS}{wall['theirs'].pk}/change/").status_code == 302
 
 
