@@ -10,7 +10,7 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from centers.models import Center
@@ -48,15 +48,6 @@ STEPS = {
     "confirm_by_staff": gettext_lazy("Confirmed as done by staff"),
     "withdraw": gettext_lazy("Taken off the wall"),
 }
-
-# The model's "closed" shares its msgid (and so its Chinese, 闭馆) with a closed center: on the
-# wisher's pages a closed wish reads as finished.
-CLOSED = pgettext_lazy("wish status", "closed")
-
-
-def _label(wish: Wish) -> Wish:
-    wish.status_label = CLOSED if wish.status == Status.CLOSED else wish.get_status_display()
-    return wish
 
 
 def _center(center_id: int) -> Center:
@@ -113,7 +104,7 @@ def wish_detail(request: HttpRequest, wish_id: int) -> HttpResponse:
     holding = viewer is not None and wish.claimed_by_id == viewer.pk and wish.status in Wish.HELD
     context = {
         "viewer": viewer,
-        "wish": _label(wish),
+        "wish": wish,
         "mine": mine,
         "holding": holding,
         "acquainted": selectors.wish_acquainted(wish, viewer),
@@ -214,7 +205,6 @@ def my_wishes(request: HttpRequest) -> HttpResponse:
     events = Prefetch("events", queryset=WishEvent.objects.order_by("at", "id"))
     wishes = list(selectors.member_wishes(member).prefetch_related(events)[:50])
     for wish in wishes:
-        wish.history = _history(_label(wish))
-    claims = [_label(wish) for wish in selectors.member_claims(member)[:50]]
-    context = {"wishes": wishes, "claims": claims}
+        wish.history = _history(wish)
+    context = {"wishes": wishes, "claims": list(selectors.member_claims(member)[:50])}
     return render(request, "community/my_wishes.html", context)
