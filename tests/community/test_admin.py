@@ -7,6 +7,8 @@ from datetime import date
 
 import pytest
 from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from centers.models import Center, DistrictAssignment, StaffAssignment
 from community.admin.wishes import EVENT_LABELS
@@ -465,3 +467,21 @@ def test_nobody_edits_or_deletes_rows_the_services_own(wall, center, wisher, des
     wish.refresh_from_db()
     assert (wish.text, wish.status) == ("想请人帮忙换个灯泡", Status.SUBMITTED)
     assert Proposal.objects.get(pk=wall["first"].pk).status == Proposal.Status.RECEIVED
+
+
+def test_the_lists_take_as_many_queries_for_one_row_as_for_twenty(center, desk, desk_client):
+    def queries(url: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert desk_client.get(url).status_code == 200
+        return len(captured.captured_queries)
+
+    def add_rows(count: int) -> None:
+        for _ in range(count):
+            wisher = wisher_factory(neighbourhood="凉二居民区")
+            claimed_wish(wisher, center, desk, volunteer_factory())  # the claimant column too
+            proposal_support(proposal=post_proposal(wisher, center), member=wisher_factory())
+
+    add_rows(1)
+    one = queries(WISHES), queries(PROPOSALS)
+    add_rows(19)
+    assert (queries(WISHES), queries(PROPOSALS)) == one
