@@ -16,6 +16,7 @@ from members.selectors import active_proxy_link, member_name
 
 SESSION_KEY = "linli_acting_for"
 _CACHE = "_linli_acting_link"
+_RECORDED = "_linli_acting_recorded"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
@@ -31,8 +32,6 @@ def _link(request: HttpRequest) -> ProxyLink | None:
         link = active_proxy_link(user, relative_id)
         if link is None:  # the link ended, or another member logged in on this browser
             request.session.pop(SESSION_KEY, None)
-        elif request.method not in SAFE_METHODS:
-            ProxyAction.objects.create(link=link, method=request.method, path=request.path[:200])
     setattr(request, _CACHE, link)
     return link
 
@@ -46,8 +45,16 @@ def acting_for(request: HttpRequest) -> User | None:
 def member_of(request: HttpRequest) -> User:
     """Whose account a booking, a registration or a wish is for: the relative while acting
     for one, else the logged-in member. The logged-in member (``request.user``) is always who
-    acted, and goes to the services as ``by``."""
-    return acting_for(request) or request.user
+    acted, and goes to the services as ``by``. A change asked for the relative is recorded
+    here, once a request, before the view calls its service: what was tried is on record even
+    if it fails (a page merely showing the banner records nothing)."""
+    link = _link(request)
+    if link is None:
+        return request.user
+    if request.method not in SAFE_METHODS and not getattr(request, _RECORDED, False):
+        ProxyAction.objects.create(link=link, method=request.method, path=request.path[:200])
+        setattr(request, _RECORDED, True)
+    return link.member
 
 
 def acting_start(request: HttpRequest, *, relative: User) -> None:

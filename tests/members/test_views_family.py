@@ -6,6 +6,7 @@ member as the actor, and stop the moment the link ends."""
 import pytest
 
 from community.models import Wish
+from community.services.wishes import wish_create
 from members.acting import SESSION_KEY
 from members.models import ProxyAction, ProxyLink
 from members.services.proxies import proxy_end, proxy_request
@@ -176,3 +177,20 @@ def test_a_session_page_under_acting_speaks_of_the_relative(linked, son, mother)
     page = text_of(web.get(f"/sessions/{session.pk}/"))
     assert ERROR in page and "实名认证" in page
     assert 'href="/me/verify/"' not in page
+
+
+def test_only_changes_for_the_relative_are_recorded(linked, son, mother) -> None:
+    web = web_client(son)
+    web.post(f"/me/family/{linked.pk}/act/")
+    # His own profile, refused and shown again with the banner: nothing done for her.
+    web.post("/me/profile/", {"language": "xx"})
+    web.get("/me/wishes/")
+    assert not ProxyAction.objects.exists()
+    center = CenterFactory()
+    web.post(f"/centers/{center.pk}/wishes/new/", {"category": "x", "text": ""})
+    assert not ProxyAction.objects.exists()  # the form stopped it before any service
+    for n in range(3):
+        wish_create(member=mother, center=center, category="other", text=f"心愿{n}")
+    page = web.post(f"/centers/{center.pk}/wishes/new/", {"category": "other", "text": "第四个"})
+    assert ERROR in page.content.decode()
+    assert ProxyAction.objects.get().path.endswith("/wishes/new/")  # tried, refused: on record
