@@ -119,9 +119,12 @@ def database_unavailable(request: HttpRequest) -> HttpResponse:
             service_unavailable_body(), status=503, json_dumps_params={"ensure_ascii": False}
         )
     else:
+        # Context processors read request.user too (the acting-for banner): make them see
+        # a visitor rather than load a session and a user from the database that is down.
+        request.user = AnonymousUser()
         try:
             response = render(
-                request, "503.html", {"user": AnonymousUser(), "messages": ()}, status=503
+                request, "503.html", {"user": request.user, "messages": ()}, status=503
             )
         except Exception:  # the page itself must never be what fails
             logger.exception("The 503 page failed")
