@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import LinliError
 from core.forms import add_service_errors
-from core.web import refuse
+from core.web import posted, refuse
 from members.acting import acting_start, acting_stop
 from members.models import ProxyLink
 from members.phones import mask_phone
@@ -61,7 +61,7 @@ def family(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def family_new(request: HttpRequest) -> HttpResponse:
-    form = ProxyRequestForm(request.POST if request.method == "POST" else None)
+    form = ProxyRequestForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             link = proxy_request(

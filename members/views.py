@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import LinliError
 from core.forms import add_service_errors
+from core.web import posted
 from members import selectors
 from members.services import privacy
 from members.services.identity import member_verify_identity
@@ -50,7 +51,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
         "language": member.language,
         "birth_date": member.birth_date,
     }
-    form = ProfileForm(request.POST or None, initial=initial, member=member)
+    form = ProfileForm(posted(request), initial=initial, member=member)
     if request.method == "POST" and form.is_valid():
         try:
             member_update(member=member, data=form.cleaned_data)
@@ -68,7 +69,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     member = request.user
     if member.is_verified:
         return render(request, "members/verify.html", {"member": member})
-    form = VerifyForm(request.POST or None)
+    form = VerifyForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             member_verify_identity(member=member, **form.cleaned_data)
@@ -84,7 +85,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def channels(request: HttpRequest) -> HttpResponse:
     member = request.user
-    form = ChannelsForm(request.POST or None, initial={"channels": member.notification_channels})
+    form = ChannelsForm(posted(request), initial={"channels": member.notification_channels})
     if request.method == "POST" and form.is_valid():
         try:
             member_update(

@@ -19,7 +19,7 @@ from community.services.proposals import proposal_create, proposal_support, prop
 from community.web_forms import ProposalForm
 from core.errors import LinliError
 from core.forms import add_service_errors
-from core.web import refuse
+from core.web import posted, refuse
 from members.acting import member_of
 
 PAGE_SIZE = 20
@@ -71,7 +71,7 @@ def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def proposal_new(request: HttpRequest, center_id: int) -> HttpResponse:
     center = _center(center_id)
-    form = ProposalForm(request.POST if request.method == "POST" else None)
+    form = ProposalForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             proposal = proposal_create(

@@ -27,7 +27,7 @@ from community.services.wishes import (
 from community.web_forms import FulfilForm, WishForm
 from core.errors import LinliError
 from core.forms import add_service_errors
-from core.web import refuse
+from core.web import posted, refuse
 from members.acting import member_of
 from members.selectors import member_teams
 
@@ -77,7 +77,7 @@ def center_wishes(request: HttpRequest, center_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def wish_new(request: HttpRequest, center_id: int) -> HttpResponse:
     center = _center(center_id)
-    form = WishForm(request.POST if request.method == "POST" else None)
+    form = WishForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             wish = wish_create(

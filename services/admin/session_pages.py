@@ -16,6 +16,7 @@ from centers import weekdays
 from centers.permissions import Action, staff_can
 from core.admin_kit import CheckInByCodeMixin, add_service_error, error_message, form_page
 from core.errors import LinliError
+from core.web import posted
 from services import errors
 from services.admin.common import (
     chosen_program,
@@ -116,12 +117,12 @@ class SessionPagesMixin(CheckInByCodeMixin):
         programs = scheduling_programs(request)
         program = chosen_program(request, programs)
         form = SeriesForm(
-            request.POST or None,
+            posted(request),
             initial=request.GET.dict(),
             programs=programs,
             spaces=scheduling_spaces(request, program),
         )
-        plans, confirm_form = None, PlanConfirmForm(request.POST or None)
+        plans, confirm_form = None, PlanConfirmForm(posted(request))
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
@@ -197,7 +198,7 @@ class SessionPagesMixin(CheckInByCodeMixin):
         programs = scheduling_programs(request).filter(kind=Program.Kind.APPOINTMENT)
         program = chosen_program(request, programs)
         form = AppointmentBlockForm(
-            request.POST or None,
+            posted(request),
             initial=request.GET.dict(),
             programs=programs,
             spaces=scheduling_spaces(request, program),
@@ -260,7 +261,7 @@ class SessionPagesMixin(CheckInByCodeMixin):
             self.message_user(request, _("A cancelled session cannot be changed."), messages.ERROR)
             return HttpResponseRedirect(page)
         initial = {name: getattr(session, name) for name in ("start", "end", "capacity", "note")}
-        form = SessionChangeForm(request.POST or None, initial=initial)
+        form = SessionChangeForm(posted(request), initial=initial)
         if request.method == "POST" and form.is_valid():
             changes = {name: form.cleaned_data[name] for name in form.changed_data}
             if not changes:

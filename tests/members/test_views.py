@@ -78,6 +78,25 @@ def test_verify_with_a_wrong_number_says_so(logged_in, member) -> None:
     assert not member.is_verified
 
 
+def test_an_empty_verification_form_says_what_is_missing(logged_in, member) -> None:
+    # An empty POST is a submission, not a fresh visit: it must say what to fill in.
+    response = logged_in.post("/me/verify/", {})
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert 'role="alert"' in text
+    member.refresh_from_db()
+    assert not member.is_verified
+
+
+def test_unticking_every_channel_is_saved(logged_in, member) -> None:
+    # Unticked checkboxes send nothing at all: the form must still be taken as submitted.
+    logged_in.post("/me/messages/", {"channels": ["sms"]})
+    response = logged_in.post("/me/messages/", {})
+    member.refresh_from_db()
+    assert response.status_code == 302
+    assert member.notification_channels == []
+
+
 def test_channels_are_saved_in_order(logged_in, member) -> None:
     response = logged_in.post("/me/messages/", {"channels": ["sms", "email"]})
     assert response.status_code == 302

@@ -13,6 +13,7 @@ from centers.models import OpeningException, Space
 from centers.permissions import Action
 from core.admin_kit import add_service_error
 from core.errors import LinliError
+from core.web import posted
 from services.admin.forms import PlanConfirmForm
 from services.admin.session_pages import report_outcome
 from services.services.planning import plan_copy_week, sessions_create_planned
@@ -25,7 +26,7 @@ from workspace.views.common import page
 def closure(request: HttpRequest) -> HttpResponse:
     center = chosen_center(request, Action.MANAGE_PLACES)
     spaces = Space.objects.filter(center=center, is_active=True).order_by("floor", "name")
-    form = ClosureForm(request.POST or None, initial=request.GET.dict(), spaces=spaces)
+    form = ClosureForm(posted(request), initial=request.GET.dict(), spaces=spaces)
     stranded = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -93,8 +94,8 @@ def copy_week(request: HttpRequest) -> HttpResponse:
     """Copy a week's sessions to another week: the plan with every conflict first, then
     ``session_create`` for each."""
     center = chosen_center(request, Action.MANAGE_SESSIONS)
-    form = CopyWeekForm(request.POST or None, initial=request.GET.dict())
-    confirm_form = PlanConfirmForm(request.POST or None)
+    form = CopyWeekForm(posted(request), initial=request.GET.dict())
+    confirm_form = PlanConfirmForm(posted(request))
     plans = None
     if request.method == "POST" and form.is_valid():
         try:
