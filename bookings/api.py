@@ -25,7 +25,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bookings import selectors
-from bookings.availability_cache import availability_data
+from bookings.availability_cache import availability_json, center_body, space_body
 from bookings.ics import MEDIA_TYPE, booking_ics
 from bookings.models import Booking
 from bookings.services.create import booking_create, member_team
@@ -37,6 +37,7 @@ from core.acting import actor_of
 from core.db_router import reads_replica
 from core.fields import AwareDateTimeField
 from core.filters import MAX_ID, StrictBooleanFilter
+from core.renderers import PrerenderedJSON
 from core.serializers import (
     ErrorSerializer,
     StrictCharField,
@@ -121,8 +122,8 @@ class SpaceAvailabilityView(APIView):
         """Opening hours and free bookable stretches of a space, day by day."""
         space = get_object_or_404(active_spaces(), pk=pk)
         start, days = _window(request, space.center)
-        days_by_space = availability_data([space], start, days)
-        return Response({"space": space.id, "days": days_by_space[space.id]})
+        days_by_space = availability_json([space], start, days)
+        return Response(PrerenderedJSON(space_body(space, days_by_space[space.id])))
 
 
 class CenterAvailabilityView(APIView):
@@ -137,13 +138,8 @@ class CenterAvailabilityView(APIView):
         center = get_object_or_404(active_centers(), pk=pk)
         start, days = _window(request, center)
         spaces = selectors.center_bookable_spaces(center)
-        days_by_space = availability_data(spaces, start, days)
-        return Response(
-            {
-                "center": center.id,
-                "spaces": [{"space": s.id, "days": days_by_space[s.id]} for s in spaces],
-            }
-        )
+        days_by_space = availability_json(spaces, start, days)
+        return Response(PrerenderedJSON(center_body(center.id, spaces, days_by_space)))
 
 
 # --- Bookings ------------------------------------------------------------------------------------

@@ -1,24 +1,30 @@
-"""Availability as the API shows it, with each (space, day) cached in the Django cache.
+"""Availability as the API shows it, as JSON text, with each (space, day) cached in the Django
+cache as the text of that day.
 
-A day's free stretches are cached only when nothing but the day's own hours, the space's grid
-and the holds that bear on the day decides them: the day lies after the notice period and within
-the booking horizon, and no opening stretch crosses its midnights (a 24-hour room's day depends
-on its neighbours; such days, and today, are computed every time). The key holds what else
-decides them: the space's grid, the day's opening intervals, and the day's version — the sum of
-the ``AvailabilityChange`` rows that every change of holds writes in its own transaction
-(``bookings.services.holds``). The versions are read before the holds, so an answer computed
-from holds older than a version is never stored under it.
+A day's free stretches are cached only when nothing but the day's own hours, the space's grid,
+the holds that bear on the day and the first slot a member may still book decide them: the day
+lies within the booking horizon and no opening stretch crosses its midnights (a 24-hour room's
+day depends on its neighbours; such days are computed every time). The key holds what decides
+them: the space's grid, the day's opening intervals, the day's version — the sum of the
+``AvailabilityChange`` rows that every change of holds writes in its own transaction
+(``bookings.services.holds``) — and, on a day the notice period reaches into (today), the first
+slot start it leaves (so today's entry lasts one slot). The versions are read before the holds,
+so an answer computed from holds older than a version is never stored under it.
+
+The entries and the answer are the text DRF's JSON renderer would write for the same data
+(``core.renderers``): a warm answer joins cached texts and formats no time.
 """
 
 from collections.abc import Sequence
-from datetime import date, datetime, time, timedelta, tzinfo
-from typing import Any
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
 from django.db.models import Sum
 from django.utils import timezone
 
 from bookings import rules
+from bookings.freetime import FreeStretch, grid_start
 from bookings.models import AvailabilityChange
 from bookings.selectors import DayAvailability, availability
 from centers.hours import DayHours, Interval, merge
@@ -27,7 +33,7 @@ from centers.selectors import space_hours
 
 # Versions make entries exact; expiry only keeps the cache from filling with days gone by.
 CACHE_SECONDS = 24 * 3600
-KEY_PREFIX = "avail1"
+KEY_PREFIX = "avail2"  # avail1 held the day's data, not its text
 
 
 def versions(spaces: Sequence[Space], first: date, last: date) -> dict[tuple[int, date], int]:
@@ -43,7 +49,7 @@ def versions(spaces: Sequence[Space], first: date, last: date) -> dict[tuple[int
 
 
 class _Render:
-    """Times as the API writes them. Free stretches of spaces on one grid share their datetime
+    """Days as the API writes them. Free stretches of spaces on one grid share their datetime
     objects, so each time is formatted once per request."""
 
     def __init__(self) -> None:
@@ -55,23 +61,20 @@ class _Render:
             text = self.texts[moment] = moment.astimezone(tz).isoformat()
         return text
 
-    def free(self, day: DayAvailability, tz: tzinfo) -> list[dict[str, Any]]:
+    def free(self, stretches: list[FreeStretch], tz: tzinfo) -> str:
         text = self.text
-        return [
-            {"start": text(f.start, tz), "end": text(f.end, tz), "units_free": f.units_free}
-            for f in day.free
-        ]
+        return ",".join(
+            f'{{"start":"{text(f.start, tz)}","end":"{text(f.end, tz)}",'
+            f'"units_free":{f.units_free}}}'
+            for f in stretches
+        )
 
-    def day(
-        self, day: date, opening: list[Interval], free: list[dict], tz: tzinfo
-    ) -> dict[str, Any]:
-        return {
-            "date": day.isoformat(),
-            "open": [
-                {"start": self.text(i.start, tz), "end": self.text(i.end, tz)} for i in opening
-            ],
-            "free": free,
-        }
+    def day(self, day: date, opening: list[Interval], free: str, tz: tzinfo) -> str:
+        text = self.text
+        open_ = ",".join(
+            f'{{"start":"{text(i.start, tz)}","end":"{text(i.end, tz)}"}}' for i in opening
+        )
+        return f'{{"date":"{day.isoformat()}","open":[{open_}],"free":[{free}]}}'
 
 
 def _self_contained(day: date, stretches: list[Interval], tz: tzinfo) -> bool:
@@ -85,20 +88,50 @@ def _self_contained(day: date, stretches: list[Interval], tz: tzinfo) -> bool:
     )
 
 
-def _key(space: Space, hours: DayHours, version: int) -> str:
+def _one_offset(day: date, tz: ZoneInfo) -> bool:
+    """The zone's clock does not change during ``day`` (checked hour by hour: no zone changes
+    its clock twice within an hour)."""
+    midnight = datetime.combine(day, time(0), tzinfo=tz)
+    offset = midnight.utcoffset()
+    first = midnight.astimezone(UTC)
+    return all(
+        (first + timedelta(hours=h)).astimezone(tz).utcoffset() == offset for h in range(25)
+    ) and (datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz).utcoffset() == offset)
+
+
+def _cut(space: Space, day: date, earliest: datetime, one_offset: dict) -> str | None:
+    """What of the notice period decides the day's free time, for its key: nothing ("") when
+    the day starts after it ends; when it ends during the day, the first slot start after it
+    (free stretches start there or later: ``bookings.freetime._grids``, ``grid_start`` being
+    monotonic within a day on one UTC offset). None: the day is left to compute."""
+    tz = space.center.tz
+    midnight = datetime.combine(day, time(0), tzinfo=tz)
+    if earliest <= midnight:
+        return ""
+    if earliest >= datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz):
+        return None  # nothing left to book that day; rare (a day in the past or the notice)
+    if (tz, day) not in one_offset:
+        one_offset[(tz, day)] = _one_offset(day, tz)
+    if not one_offset[(tz, day)]:
+        return None
+    return str(int(grid_start(earliest, space.slot_minutes, tz).timestamp()))
+
+
+def _key(space: Space, hours: DayHours, version: int, cut: str) -> str:
     grid = (
         f"{space.units}.{space.slot_minutes}.{space.min_minutes}."
         f"{space.buffer_before_minutes}.{space.buffer_after_minutes}.{space.center.time_zone}"
     )
     opening = ",".join(f"{i.start:%H%M}{i.end:%d%H%M}" for i in hours.intervals)
-    return f"{KEY_PREFIX}:{space.id}:{hours.date.isoformat()}:{version}:{grid}:{opening}"
+    return f"{KEY_PREFIX}:{space.id}:{hours.date.isoformat()}:{version}:{grid}:{opening}:{cut}"
 
 
-def availability_data(
+def availability_json(
     spaces: Sequence[Space], start: date, days: int, now: datetime | None = None
-) -> dict[int, list[dict[str, Any]]]:
-    """``bookings.selectors.availability`` rendered for the API: each space's days as plain data
-    (times in the center's zone). Warm: four queries (versions, hours) and one cache read."""
+) -> dict[int, str]:
+    """``bookings.selectors.availability`` as the API writes it: each space's days as a JSON
+    array (times in the center's zone). Warm: four queries (versions, hours) and one cache
+    read."""
     if not spaces:
         return {}
     now = now or timezone.now()
@@ -109,22 +142,25 @@ def availability_data(
     keys: dict[tuple[int, date], str] = {}
     must_compute: dict[int, list[date]] = {}  # days that cannot be cached, by space
     self_contained: set[tuple[int, date]] = set()
+    one_offset: dict = {}
     for space in spaces:
         if not rules.is_bookable(space):
             continue
         tz = space.center.tz
         stretches = merge(i for d in hours[space.id] for i in d.intervals)
         latest_day = rules.last_day(space, now)
-        first_whole = rules.earliest_start(space, now)
+        earliest = rules.earliest_start(space, now)
         for day_hours in hours[space.id][1:]:
             day = day_hours.date
             if day > latest_day:
                 continue  # nothing free, nothing to compute
-            contained = _self_contained(day, stretches, tz)
-            if contained:
+            cut = None
+            if _self_contained(day, stretches, tz):
                 self_contained.add((space.id, day))
-            if contained and first_whole <= datetime.combine(day, time(0), tzinfo=tz):
-                keys[(space.id, day)] = _key(space, day_hours, known.get((space.id, day), 0))
+                cut = _cut(space, day, earliest, one_offset)
+            if cut is not None:
+                version = known.get((space.id, day), 0)
+                keys[(space.id, day)] = _key(space, day_hours, version, cut)
             else:
                 must_compute.setdefault(space.id, []).append(day)
     cached = cache.get_many(keys.values()) if keys else {}
@@ -145,24 +181,38 @@ def availability_data(
     computed: dict[int, list[DayAvailability]] = {}
     for last, group in spans.items():
         computed.update(availability(group, start, (last - start).days + 1, now, hours))
-    fresh: dict[str, list] = {}
+    fresh: dict[str, str] = {}
     render = _Render()
-    result: dict[int, list[dict[str, Any]]] = {}
+    result: dict[int, str] = {}
     for space in spaces:
         tz = space.center.tz
+        space_days = computed.get(space.id, [])
         out = []
         for i, day_hours in enumerate(hours[space.id][1:]):
             key = keys.get((space.id, day_hours.date))
-            if space.id in computed and i < len(computed[space.id]):
-                free = render.free(computed[space.id][i], tz)
-                if key is not None and key not in cached:
-                    fresh[key] = free
-            elif key is not None:
-                free = cached[key]
-            else:
-                free = []  # not bookable, or beyond the horizon
-            out.append(render.day(day_hours.date, day_hours.intervals, free, tz))
-        result[space.id] = out
+            if key is not None and key in cached:
+                out.append(cached[key])
+            elif i < len(space_days):
+                text = render.day(
+                    day_hours.date, day_hours.intervals, render.free(space_days[i].free, tz), tz
+                )
+                if key is not None:
+                    fresh[key] = text
+                out.append(text)
+            else:  # not bookable, or beyond the horizon
+                out.append(render.day(day_hours.date, day_hours.intervals, "", tz))
+        result[space.id] = f"[{','.join(out)}]"
     if fresh:
         cache.set_many(fresh, CACHE_SECONDS)
     return result
+
+
+def space_body(space: Space, days: str) -> str:
+    """The body of ``GET /spaces/{id}/availability/`` (``SpaceAvailabilitySerializer``)."""
+    return f'{{"space":{space.id},"days":{days}}}'
+
+
+def center_body(center_id: int, spaces: Sequence[Space], days_by_space: dict[int, str]) -> str:
+    """The body of ``GET /centers/{id}/availability/`` (``CenterAvailabilitySerializer``)."""
+    entries = ",".join(space_body(s, days_by_space[s.id]) for s in spaces)
+    return f'{{"center":{center_id},"spaces":[{entries}]}}'

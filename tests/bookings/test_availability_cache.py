@@ -9,11 +9,15 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from rest_framework.renderers import JSONRenderer
 
+from bookings.availability_cache import KEY_PREFIX
 from bookings.models import AvailabilityChange
+from bookings.selectors import availability, center_bookable_spaces
 from bookings.services.blackouts import blackout_create, blackout_delete
 from bookings.services.lifecycle import booking_cancel
-from centers.models import OpeningRule
+from centers.models import Center, OpeningException, OpeningRule
 from services.services.sessions import session_cancel, session_create
 from tests.factories import (
     ALL_DAY,
@@ -46,6 +50,39 @@ def center_answer(api, center, start: date) -> tuple[bytes, list]:
     return response.content, queries.captured_queries
 
 
+def reference_body(center: Center, start: date, days: int) -> bytes:
+    """The answer as the API wrote it before it cached text: the selector's days as data,
+    times in the center's zone, through DRF's JSON renderer."""
+    spaces = center_bookable_spaces(center)
+    tz = center.tz
+    found = availability(spaces, start, days, timezone.now())
+
+    def span(item) -> dict:
+        return {
+            "start": item.start.astimezone(tz).isoformat(),
+            "end": item.end.astimezone(tz).isoformat(),
+        }
+
+    data = {
+        "center": center.id,
+        "spaces": [
+            {
+                "space": space.id,
+                "days": [
+                    {
+                        "date": day.date.isoformat(),
+                        "open": [span(i) for i in day.open],
+                        "free": [{**span(f), "units_free": f.units_free} for f in day.free],
+                    }
+                    for day in found[space.id]
+                ],
+            }
+            for space in spaces
+        ],
+    }
+    return JSONRenderer().render(data)
+
+
 def reads_holds(queries) -> bool:
     return any("bookings_spacehold" in q["sql"] for q in queries)
 
@@ -68,18 +105,46 @@ def test_a_warm_answer_is_the_cold_one_without_reading_holds(api) -> None:
     assert len(warm_queries) == len(cold_queries) - 1
 
 
-def test_today_is_computed_every_time(api) -> None:
-    """Today's free time depends on the time of day (and a 24-hour room's on its neighbours):
-    it is never taken from the cache, while the days after it are."""
+def cached_days() -> int:
+    return len([k for k in cache._cache if f":{KEY_PREFIX}:" in k])  # locmem's own dict
+
+
+def test_today_is_cached_until_its_next_slot_starts(api, clock) -> None:
+    """Today's free time depends on the time of day only through the first slot a member may
+    still book: its entry is keyed by that slot's start, so it serves until the next slot
+    starts, and then today is computed again."""
     center = CenterFactory()
-    BookableSpaceFactory(center=center)
+    space = BookableSpaceFactory(center=center, min_notice_minutes=20)
+    book(space, at(MONDAY, 10))
+    clock.move_to(at(MONDAY, 9, 5))  # 9:25 at the earliest: from 9:30 on
 
     first, _ = center_answer(api, center, MONDAY)
+    clock.move_to(at(MONDAY, 9, 10))  # 9:30 at the earliest
     second, queries = center_answer(api, center, MONDAY)
+    assert first == second == reference_body(center, MONDAY, 7)
+    assert not reads_holds(queries)
+    assert cached_days() == 7
 
-    assert first == second
+    clock.move_to(at(MONDAY, 9, 11))  # 9:31: from 10:00 on, which the booking holds
+    third, queries = center_answer(api, center, MONDAY)
     assert reads_holds(queries)
-    assert len([k for k in cache._cache if ":avail1:" in k]) == 6  # locmem's own dict
+    assert third == reference_body(center, MONDAY, 7)
+    assert iso(MONDAY, 9, 30).encode() in first
+    assert iso(MONDAY, 9, 30).encode() not in third
+    assert cached_days() == 8
+
+
+def test_a_round_the_clock_room_is_computed_every_time(api) -> None:
+    """A 24-hour room's day depends on its neighbours: its days never come from the cache."""
+    center = CenterFactory()
+    BookableSpaceFactory(center=center, hours=ALL_DAY)
+
+    first, _ = center_answer(api, center, TUESDAY)
+    second, queries = center_answer(api, center, TUESDAY)
+
+    assert first == second == reference_body(center, TUESDAY, 7)
+    assert reads_holds(queries)
+    assert cached_days() == 0
 
 
 def test_a_booking_and_its_cancellation_show_at_once(api) -> None:
@@ -165,3 +230,124 @@ def test_a_round_the_clock_room_is_right_across_midnight_from_the_cache(api) -> 
 
     expected = [(iso(TUESDAY, 0), iso(TUESDAY, 23), 1)]
     assert free_on(api, study) == free_on(api, study) == expected
+
+
+def varied_center(time_zone: str = "Asia/Shanghai") -> Center:
+    """Spaces on several grids, with units, buffers, notice, overnight and 24-hour hours and
+    bookings."""
+    center = CenterFactory(time_zone=time_zone)
+    tz = center.tz
+    plain = BookableSpaceFactory(center=center, units=3, buffer_before_minutes=15)
+    odd = BookableSpaceFactory(
+        center=center,
+        slot_minutes=45,
+        min_minutes=90,
+        max_minutes=180,
+        min_notice_minutes=70,
+        max_days_ahead=3,
+    )
+    BookableSpaceFactory(center=center, hours=[(time(20), time(2))], buffer_after_minutes=30)
+    BookableSpaceFactory(center=center, hours=ALL_DAY, slot_minutes=60, min_minutes=60)
+    BookableSpaceFactory(
+        center=center,
+        hours=[(time(7, 10), time(11, 50))],
+        slot_minutes=25,
+        min_minutes=50,
+        max_minutes=200,
+    )
+    for hour in (9, 9, 10):  # two units at 9
+        book(plain, datetime.combine(TUESDAY, time(hour), tzinfo=tz))
+    book(
+        odd,
+        datetime.combine(TUESDAY, time(9), tzinfo=tz),
+        datetime.combine(TUESDAY, time(10, 30), tzinfo=tz),
+    )
+    return center
+
+
+def test_the_text_is_the_answer_the_data_gave_at_any_time_of_day(api, clock) -> None:
+    """Through a day, with what earlier moments cached: every answer is the one computed then."""
+    center = varied_center()
+    for hour, minute in [(0, 0), (8, 0), (8, 29), (8, 30), (8, 31), (9, 59), (13, 17), (23, 59)]:
+        clock.move_to(at(MONDAY, hour, minute))
+        for start in (MONDAY - timedelta(days=1), MONDAY, TUESDAY):
+            expected = reference_body(center, start, 7)
+            response = api.get(
+                f"/api/v1/centers/{center.id}/availability/", {"start": start, "days": 7}
+            )
+            assert response["Content-Type"] == "application/json"
+            assert response.content == expected
+            assert center_answer(api, center, start)[0] == expected  # warm
+
+
+def test_the_text_is_right_where_the_clocks_change(api, clock) -> None:
+    """Berlin's clocks go back at 3:00 on 2026-10-25, and 2:10 comes twice: that day is never
+    cached by the time of day (the slot after 2:10 is not the same slot the second time)."""
+    center = varied_center("Europe/Berlin")
+    BookableSpaceFactory(center=center, hours=[(time(0, 30), time(23, 30))])  # through 2:00–3:00
+    fall_back = date(2026, 10, 25)
+    for hour, minute, fold in [(1, 10, 0), (2, 10, 0), (2, 10, 1), (2, 40, 1), (3, 10, 0)]:
+        now = datetime.combine(fall_back, time(hour, minute), tzinfo=center.tz).replace(fold=fold)
+        clock.move_to(now)
+        expected = reference_body(center, fall_back, 7)
+        assert center_answer(api, center, fall_back)[0] == expected
+        assert center_answer(api, center, fall_back)[0] == expected
+
+
+def test_indented_json_when_asked_for(api) -> None:
+    center = varied_center()
+    response = api.get(
+        f"/api/v1/centers/{center.id}/availability/",
+        {"start": TUESDAY, "days": 2},
+        HTTP_ACCEPT="application/json; indent=2",
+    )
+    assert response.content.startswith(b'{\n  "center"')
+    assert (
+        response.json()
+        == api.get(
+            f"/api/v1/centers/{center.id}/availability/", {"start": TUESDAY, "days": 2}
+        ).json()
+    )
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"units": 1},
+        {"buffer_before_minutes": 0},
+        {"buffer_after_minutes": 30},
+        {"min_minutes": 120},
+        {"slot_minutes": 60, "min_minutes": 60},
+    ],
+)
+def test_a_changed_space_shows_at_once(api, change) -> None:
+    center = varied_center()
+    space = center_bookable_spaces(center)[0]
+    center_answer(api, center, TUESDAY)
+
+    for field, value in change.items():
+        setattr(space, field, value)
+    space.save()
+    answer, queries = center_answer(api, center, TUESDAY)
+
+    assert reads_holds(queries)
+    assert answer == reference_body(center, TUESDAY, 7)
+
+
+def test_a_new_time_zone_and_an_exception_to_the_hours_show_at_once(api) -> None:
+    center = varied_center()
+    before, _ = center_answer(api, center, TUESDAY)
+
+    center.time_zone = "Asia/Tokyo"
+    center.save()
+    center = Center.objects.get(pk=center.pk)  # its zone is a cached property
+    moved, _ = center_answer(api, center, TUESDAY)
+    assert moved != before
+    assert moved == reference_body(center, TUESDAY, 7)
+
+    OpeningException.objects.create(
+        center=center, start_date=TUESDAY, end_date=TUESDAY, opens=time(13), closes=time(15)
+    )
+    closed, _ = center_answer(api, center, TUESDAY)
+    assert closed != moved
+    assert closed == reference_body(center, TUESDAY, 7)
