@@ -43,8 +43,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(*, workers: int = 2, cache_url: str = "locmemcache://", env: dict | None = None):
-    """gunicorn (sync workers) on a free port, serving the bench database; yields the port."""
+def serve(
+    *,
+    workers: int = 2,
+    threads: int = 1,
+    cache_url: str = "locmemcache://",
+    env: dict | None = None,
+):
+    """gunicorn on a free port, serving the bench database; yields the port. Sync workers, or
+    ``threads`` threads each (gunicorn's gthread worker) when more than one."""
     port = free_port()
     environment = {
         **os.environ,
@@ -55,6 +62,8 @@ def serve(*, workers: int = 2, cache_url: str = "locmemcache://", env: dict | No
         **(env or {}),
     }
     gunicorn = [sys.executable, "-m", "gunicorn", "config.wsgi", "-w", str(workers)]
+    if threads > 1:
+        gunicorn += ["--threads", str(threads)]
     process = subprocess.Popen(
         [*gunicorn, "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
         cwd=ROOT,

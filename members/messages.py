@@ -70,11 +70,19 @@ registry.register_about(ProxyLink, fields=lambda link: {})
 
 @registry.copies_to
 def family_readers(recipients: list[User]) -> dict[int, list[tuple[User, str]]]:
-    """Family members who act for a recipient read their messages too."""
-    links = ProxyLink.objects.filter(
-        member__in=recipients, status=ProxyLink.Status.ACTIVE, proxy__is_active=True
-    ).select_related("proxy", "member")
+    """Family members who act for a recipient read their messages too. Asked with every
+    message written (a registration asks under its session's lock), and most members have no
+    family link: a narrow query of the links first, the users' rows only when there are some."""
+    links = list(
+        ProxyLink.objects.filter(
+            member__in=recipients, status=ProxyLink.Status.ACTIVE, proxy__is_active=True
+        ).values_list("member_id", "proxy_id")
+    )
+    if not links:
+        return {}
+    # The members too, whole: the clock's recipients come narrow (``recipient_fields``).
+    users = User.objects.in_bulk({user_id for link in links for user_id in link})
     readers: dict[int, list[tuple[User, str]]] = {}
-    for link in links:
-        readers.setdefault(link.member_id, []).append((link.proxy, member_name(link.member)))
+    for member_id, proxy_id in links:
+        readers.setdefault(member_id, []).append((users[proxy_id], member_name(users[member_id])))
     return readers

@@ -101,14 +101,22 @@ def message_enqueue(
         "content_type": ContentType.objects.get_for_model(about) if about is not None else None,
         "object_id": about.pk if about is not None else None,
     }
+    fields = {"context": context or {}, "due_at": due_at or timezone.now()}
+    if about is None:
+        # No constraint keeps these once (NULLs are distinct): look first.
+        try:
+            with transaction.atomic():
+                return Message.objects.get_or_create(**key, defaults=fields)[0]
+        except IntegrityError:
+            return Message.objects.get(**key)
+    # The outbox's uniqueness says whether it was written already: insert first, and read only
+    # when it was (a registration writes its message under the session's lock: three
+    # statements, not six).
     try:
         with transaction.atomic():
-            message, _created = Message.objects.get_or_create(
-                **key, defaults={"context": context or {}, "due_at": due_at or timezone.now()}
-            )
+            return Message.objects.create(**key, **fields)
     except IntegrityError:
-        message = Message.objects.get(**key)
-    return message
+        return Message.objects.get(**key)
 
 
 def messages_enqueue_many(items: list[tuple[str, Recipient, Any]], *, due_at: datetime) -> int:

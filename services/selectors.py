@@ -25,6 +25,14 @@ def active_programs(now: datetime | None = None) -> QuerySet[Program]:
     )
 
 
+def registrable_sessions() -> QuerySet[Session]:
+    """The sessions ``listed_sessions`` lists, as registering reads one: with its program and
+    center, without counting its waitlist or loading its roles (a rush reads it 2,000 times)."""
+    return Session.objects.filter(
+        program__is_active=True, program__center__is_active=True
+    ).select_related("program__center")
+
+
 def listed_sessions() -> QuerySet[Session]:
     """Sessions of active programs of active centers, whatever their status or time, with
     the program and its center loaded and ``waitlist_length`` counted in the same query."""

@@ -160,7 +160,7 @@ class SessionViewSet(ListOnlyFilterMixin, viewsets.ReadOnlyModelViewSet):
     @idempotency.idempotent
     def register(self, request: Request, pk: str) -> Response:
         """Register for the session."""
-        session = get_object_or_404(self.get_queryset(), pk=pk)
+        session = get_object_or_404(selectors.registrable_sessions(), pk=pk)
         body = RegistrationCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data

@@ -8,7 +8,7 @@ database constraint, so even a bug could not oversell.
 import logging
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -60,9 +60,15 @@ def _spend(registration: Registration, session: Session) -> None:
 
 
 def _check_can_register(session: Session, member: User, party_size: int, now: datetime) -> None:
-    program = session.program
     if not rules.registration_open(session, now):
         raise errors.RegistrationClosed()
+    _check_member(session, member, party_size, now)
+    _check_daily_limit(session, member)
+
+
+def _check_member(session: Session, member: User, party_size: int, now: datetime) -> None:
+    """What only the member decides (and a concurrent registration of theirs cannot change)."""
+    program = session.program
     member_ensure_not_suspended(member, now)
     if program.verification_required and not member.is_verified:
         raise member_errors.VerificationRequired()
@@ -74,6 +80,10 @@ def _check_can_register(session: Session, member: User, party_size: int, now: da
     if not 1 <= party_size <= program.max_party_size:
         message = _("At most %(n)d people per registration.") % {"n": program.max_party_size}
         raise errors.PartyTooLarge(message, fields={"party_size": [message]})
+
+
+def _check_daily_limit(session: Session, member: User) -> None:
+    program = session.program
     if program.max_per_member_per_day:
         tz = program.center.tz
         day_start = datetime.combine(session.start.astimezone(tz).date(), datetime.min.time(), tz)
@@ -127,17 +137,28 @@ def session_register(
     role_check(session, role, party_size)
     try:
         with transaction.atomic():
+            # Every registration of the session queues on its row lock, held until the commit:
+            # what only the member decides is checked before taking it (in the same order of
+            # errors as under it), and only the seats are counted under it.
+            if not rules.registration_open(session, now):
+                raise errors.RegistrationClosed()
+            _check_member(session, member, party_size, now)
             # The session before the member, as cancelling and refunding take them: the other
             # order deadlocks with staff cancelling the session while its members register.
-            session = lock_session(session)
-            lock(member)
-            # Checked under the locks, so a session cancelled or a daily limit reached by a
-            # concurrent request is seen here.
-            _check_can_register(session, member, party_size, now)
-            if Registration.objects.filter(
-                session=session, member=member, status__in=Registration.ACTIVE
-            ).exists():
-                raise errors.AlreadyRegistered()
+            # Only the session's row is read again: its program and center, read just before
+            # and never changed by registering, are kept.
+            program = session.program
+            session = lock(session)
+            session.program = program
+            # A session cancelled or closed meanwhile is seen here.
+            if not rules.registration_open(session, now):
+                raise errors.RegistrationClosed()
+            if session.program.max_per_member_per_day:
+                # The member's lock keeps two registrations of theirs (for two sessions of the
+                # day) from both passing the daily limit. Points need none: spending is a
+                # conditional update of the balance.
+                lock(member)
+                _check_daily_limit(session, member)
             registration = Registration(
                 session=session,
                 member=member,
@@ -172,7 +193,8 @@ def session_register(
             record_event(registration, action, "", registration.status, by)
             notify(REGISTERED[registration.status], recipient=member, obj=registration)
     except IntegrityError:
-        # The one-active-registration constraint: a double click raced us.
+        # The one-active-registration constraint says whether the member is registered already
+        # (no query to ask first: the whole transaction, seats and place in line, rolls back).
         raise errors.AlreadyRegistered() from None
     logger.info("registration %s: %s", registration.pk, registration.status)
     return registration
@@ -180,13 +202,23 @@ def session_register(
 
 def _has_waitlist(session: Session) -> bool:
     """Free seats with people still waiting means the first in line needs more seats than are
-    free (offer_next gives seats strictly in order): a newcomer queues behind them."""
+    free (offer_next gives seats strictly in order): a newcomer queues behind them. A session
+    nobody was ever waitlisted for has none (no query)."""
+    if not session.waitlist_counter:
+        return False
     return Registration.objects.filter(session=session, status=Status.WAITLISTED).exists()
 
 
 def _next_position(session: Session) -> int:
-    Session.objects.filter(pk=session.pk).update(waitlist_counter=F("waitlist_counter") + 1)
-    return Session.objects.values_list("waitlist_counter", flat=True).get(pk=session.pk)
+    """The next place in line, from the counter on the session's row (held locked): one
+    UPDATE ... RETURNING."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Session._meta.db_table} SET waitlist_counter = waitlist_counter + 1 "
+            "WHERE id = %s RETURNING waitlist_counter",
+            [session.pk],
+        )
+        return cursor.fetchone()[0]
 
 
 def offer_next(session: Session, now: datetime) -> list[Registration]:
