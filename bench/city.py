@@ -5,6 +5,12 @@ center, times the city's sites) plus HISTORY_MONTHS of history before it. Bookin
 hold time have their holds (PostgreSQL checks each against the exclusion constraint); past
 ones are completed, without holds, as the clock leaves them.
 
+The small tables (sites, spaces) go by COPY from Python; members, bookings and holds are made
+by PostgreSQL itself (INSERT ... SELECT over generate_series: no row crosses the socket), with
+the tables' secondary indexes dropped during the load and built again after it. Each month's
+bookings are a permutation of the month's (space, unit, day, half hour) cells (n -> n * A mod
+cells, A prime to cells), so no two share a unit's half hour.
+
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench \\
         .venv/bin/python bench/city.py [--scale 0.1] [--history-months 1]
 
@@ -15,7 +21,6 @@ time of each table and the sizes.
 import argparse
 import io
 import json
-import random
 import sys
 import time
 from datetime import UTC, datetime, timedelta
@@ -102,6 +107,50 @@ def timed(label: str, fn) -> object:
     return result
 
 
+def insert_select(model, expressions: dict[str, str | None], source: str, params: dict) -> int:
+    """INSERT INTO ``model``'s table SELECT ``expressions`` (SQL by column; None leaves the
+    column to its database default, an identity) FROM ``source``; every other column gets its
+    field's default, as ``copy`` does. Returns the row count."""
+    from django.db import connection
+
+    columns, select, values = [], [], dict(params)
+    for field in model._meta.concrete_fields:
+        if field.column in expressions:
+            if expressions[field.column] is None:
+                continue
+            select.append(expressions[field.column])
+        else:
+            values[f"default_{field.column}"] = field.get_db_prep_save(
+                field.get_default(), connection
+            )
+            select.append(f"%(default_{field.column})s")
+        columns.append(f'"{field.column}"')
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) "
+            f"SELECT {', '.join(select)} FROM {source}",
+            values,
+        )
+        return cursor.rowcount
+
+
+def secondary_indexes_dropped(*tables: str) -> list[str]:
+    """Drop the tables' indexes that back no constraint (the primary key, unique and exclusion
+    constraints stay); returns the statements that build them again."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+            "AND tablename = ANY(%s) AND indexname NOT IN (SELECT conname FROM pg_constraint)",
+            [list(tables)],
+        )
+        found = cursor.fetchall()
+        for name, _definition in found:
+            cursor.execute(f'DROP INDEX "{name}"')
+    return [definition for _name, definition in found]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=1.0)
@@ -122,7 +171,6 @@ def main() -> None:
         # This session only: no foreign-key triggers row by row (the rows refer to rows written
         # just before, by construction); the exclusion constraint on holds is still checked.
         cursor.execute("SET session_replication_role = replica")
-    rng = random.Random(2026)
 
     scale = args.scale
     sites, centers = int(SITES * scale), max(1, int(CENTERS * scale))
@@ -187,61 +235,105 @@ def main() -> None:
     unusable = make_password(None)
     timed(
         "members",
-        lambda: copy(
+        lambda: insert_select(
             User,
-            (
-                {
-                    "id": first_member + n,
-                    "password": unusable,
-                    "username": f"city{n}",
-                    "phone": f"+86138{n:08d}",
-                    "date_joined": now,
-                }
-                for n in range(members)
-            ),
+            {
+                "id": "%(first)s + n",
+                "password": "%(password)s",
+                "username": "'city' || n",
+                "phone": "'+86138' || lpad(n::text, 8, '0')",
+                "date_joined": "%(now)s",
+            },
+            "generate_series(0, %(count)s - 1) AS n",
+            {"first": first_member, "password": unusable, "now": now, "count": members},
         ),
     )
 
-    # Bookings: per month, BOOKINGS_A_MONTH over the spaces and the month's days, each a
-    # half-hour slot on a unit not yet taken then (a set per month keeps them apart).
+    # Bookings: per month, BOOKINGS_A_MONTH over the month's cells. A site's 5 spaces have
+    # 11 units (UNITS): a cell is (site, one of its 11 units, day, half hour); ``LANE_SPACE`` and
+    # ``LANE_UNIT`` say which space and unit each of the 11 is.
     month_start = datetime(now.year, now.month, 1, tzinfo=UTC) - timedelta(hours=8)
+    lanes = [(k, unit) for k, units in enumerate(UNITS) for unit in range(1, units + 1)]
+    per_month = int(BOOKINGS_A_MONTH * scale)
+    cells = sites * len(lanes) * 30 * SLOTS
     first_booking = next_id("bookings_booking")
-    holds: list[dict] = []
+    with connection.cursor() as cursor:
+        cursor.execute("SET maintenance_work_mem = '512MB'")  # this session's index builds
+    dropped = secondary_indexes_dropped("bookings_booking", "bookings_spacehold")
+    print(f"  {len(dropped)} secondary indexes of bookings and holds dropped", flush=True)
 
-    def bookings():
-        booking_id = first_booking
-        for month in range(args.history_months, -1, -1):
-            start_of = month_start - timedelta(days=30 * month)
-            taken: set[tuple] = set()
-            for _ in range(int(BOOKINGS_A_MONTH * scale)):
-                while True:
-                    space, units = spaces[rng.randrange(len(spaces))]
-                    day, slot, unit = rng.randrange(30), rng.randrange(SLOTS), rng.randint(1, units)
-                    if (space, day, slot, unit) not in taken:
-                        taken.add((space, day, slot, unit))
-                        break
-                start = start_of + timedelta(days=day, hours=8, minutes=30 + 30 * slot)
-                end = start + timedelta(minutes=30)
-                holding = start > now
-                member = first_member + rng.randrange(members)
-                created = min(start, now) - timedelta(days=3)
-                yield {
-                    "id": booking_id, "space_id": space, "unit": unit, "member_id": member,
-                    "start": start, "end": end, "status": "confirmed" if holding else "completed",
-                    "check_in_code": f"{booking_id % 10**8:08d}",
-                    "cancel_until": start - timedelta(hours=2), "created_by_id": member,
-                    "created": created, "updated": created,
-                }  # fmt: skip
-                if holding:
-                    holds.append(
-                        {"id": len(holds) + first_hold, "space_id": space, "unit": unit,
-                         "start": start, "end": end, "booking_id": booking_id}
-                    )  # fmt: skip
-                booking_id += 1
+    member = "%(first_member)s + (n * 7919 + %(month)s * 104729) %% %(members)s"
 
-    first_hold = next_id("bookings_spacehold")
-    timed("bookings", lambda: copy(Booking, bookings()))
-    timed("holds of the bookings still ahead", lambda: copy(SpaceHold, holds))
+    def month_of_bookings(month: int) -> int:
+        start_of = month_start - timedelta(days=30 * month)
+        return insert_select(
+            Booking,
+            {
+                "id": "%(first)s + n",
+                "space_id": "%(first_space)s + (c.cell %% %(lanes)s) / 11 * 5 "
+                "+ (%(lane_space)s::int[])[(c.cell %% %(lanes)s) %% 11 + 1]",
+                "unit": "(%(lane_unit)s::int[])[(c.cell %% %(lanes)s) %% 11 + 1]",
+                "member_id": member,
+                "start": "s.start",
+                "end": "s.start + interval '30 minutes'",
+                "status": "CASE WHEN s.start > %(now)s THEN 'confirmed' ELSE 'completed' END",
+                "check_in_code": "lpad(((%(first)s + n) %% 100000000)::text, 8, '0')",
+                "cancel_until": "s.start - interval '2 hours'",
+                "created_by_id": member,
+                "created": "least(s.start, %(now)s) - interval '3 days'",
+                "updated": "least(s.start, %(now)s) - interval '3 days'",
+            },
+            "generate_series(0::bigint, %(count)s - 1) AS n, "
+            "LATERAL (SELECT (n * %(prime)s + %(month)s * 7) %% %(cells)s AS cell) c, "
+            "LATERAL (SELECT %(start_of)s::timestamptz "
+            "+ (c.cell / %(lanes)s / %(slots)s) * interval '1 day' + interval '8 hours 30 minutes' "
+            "+ (c.cell / %(lanes)s %% %(slots)s) * interval '30 minutes' AS start) s",
+            {
+                "first": first_booking + (args.history_months - month) * per_month,
+                "first_space": first_space,
+                "first_member": first_member,
+                "members": members,
+                "lanes": sites * len(lanes),
+                "lane_space": [k for k, _unit in lanes],
+                "lane_unit": [unit for _k, unit in lanes],
+                "month": month,
+                "now": now,
+                "count": per_month,
+                "prime": 1_000_003,  # prime, and to the cells' count (11 * 720 * sites) too
+                "cells": cells,
+                "start_of": start_of,
+                "slots": SLOTS,
+            },
+        )
+
+    timed(
+        "bookings",
+        lambda: sum(month_of_bookings(m) for m in range(args.history_months, -1, -1)),
+    )
+    timed(
+        "holds of the bookings still ahead",
+        lambda: insert_select(
+            SpaceHold,
+            {
+                "id": None,
+                "space_id": "b.space_id",
+                "unit": "b.unit",
+                "start": "b.start",
+                "end": "b.end",
+                "booking_id": "b.id",
+            },
+            "bookings_booking b WHERE b.id >= %(first)s AND b.status = 'confirmed'",
+            {"first": first_booking},
+        ),
+    )
+
+    def build_indexes() -> int:
+        with connection.cursor() as cursor:
+            for statement in dropped:
+                cursor.execute(statement)
+        return len(dropped)
+
+    timed("secondary indexes built again", build_indexes)
     for table in (
         "centers_center", "centers_openingrule", "centers_space", "members_user",
         "bookings_booking", "bookings_spacehold",
@@ -257,7 +349,25 @@ def main() -> None:
         sizes = ", ".join(f"{name} {size}" for name, size in cursor.fetchall())
         cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
         total = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT count(*), pg_total_relation_size('bookings_booking') FROM bookings_booking"
+        )
+        count, booking_bytes = cursor.fetchone()
     print(f"  done in {time.perf_counter() - began:.0f} s; {sizes}; database {total}")
+    with connection.cursor() as cursor:
+        # What the permutation promises: no unit's half hour twice, no unit a space lacks.
+        cursor.execute(
+            "SELECT (SELECT count(*) FROM (SELECT 1 FROM bookings_booking "
+            "GROUP BY space_id, unit, start HAVING count(*) > 1) d), "
+            "(SELECT count(*) FROM bookings_booking b JOIN centers_space s ON s.id = b.space_id "
+            "WHERE b.unit > s.units)"
+        )
+        twice, beyond = cursor.fetchone()
+    print(f"  check: {twice} half hours of a unit booked twice, {beyond} bookings of no unit")
+    print(
+        f"  {count:,} bookings: {booking_bytes / count * 1_000_000 / 2**20:.0f} MB per million "
+        "(the booking rows with their indexes)"
+    )
 
 
 if __name__ == "__main__":
