@@ -64,20 +64,20 @@ def add_history(spaces) -> int:
 
 
 def explain_hold_query(spaces, first) -> str:
-    """The plan of the query ``bookings.selectors.hold_spans`` runs for the busy center."""
+    """The plan of the query ``bookings.selectors.unit_holds`` runs for the busy center."""
     from django.db import connection
 
-    from bookings.models import SpaceHold
+    from bookings import selectors
 
-    tz = spaces[0].center.tz
-    from datetime import datetime
+    captured = []
 
-    window_start = datetime.combine(first, time(0), tzinfo=tz) - timedelta(days=2)
-    window_end = datetime.combine(first + timedelta(days=DAYS - 1), time(0), tzinfo=tz)
-    query = SpaceHold.objects.filter(
-        space__in=[s.id for s in spaces], end__gt=window_start, start__lt=window_end
-    ).values_list("space_id", "unit", "start", "end")
-    sql, params = query.query.sql_with_params()
+    def capture(execute, sql, params, many, context):
+        captured.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(capture):
+        selectors.unit_holds(spaces, first, first + timedelta(days=DAYS - 1))
+    sql, params = captured[-1]
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) {sql}", params)
         return "\n".join(row[0] for row in cursor.fetchall())

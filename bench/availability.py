@@ -155,14 +155,14 @@ def compare_algorithms(spaces, first) -> None:
     from datetime import datetime as moment
 
     from bookings.freetime import UnitHolds, free_stretches
-    from bookings.selectors import hold_spans, space_grid
+    from bookings.selectors import space_grid, unit_holds
     from centers.hours import merge
     from centers.selectors import space_hours
     from tests.bookings import reference_availability as reference
 
     last = first + timedelta(days=DAYS - 1)
     hours = space_hours(spaces, first - timedelta(days=1), last)
-    spans = hold_spans(spaces, first, last)
+    spans = unit_holds(spaces, first, last)
     tz = spaces[0].center.tz
     earliest = moment.combine(first, time(0), tzinfo=tz)
     inputs = []
@@ -171,7 +171,12 @@ def compare_algorithms(spaces, first) -> None:
         by_unit = spans[space.id]
         old_holds = {
             u: reference.UnitHolds(
-                [(moment.fromtimestamp(s, tz), moment.fromtimestamp(e, tz)) for s, e in by_unit[u]]
+                [
+                    (moment.fromtimestamp(s, tz), moment.fromtimestamp(e, tz))
+                    for s, e in zip(by_unit[u].starts, by_unit[u].ends, strict=True)
+                ]
+                if u in by_unit
+                else []
             )
             for u in range(1, space.units + 1)
         }
@@ -180,7 +185,9 @@ def compare_algorithms(spaces, first) -> None:
     def new() -> None:
         grids: dict = {}
         for space, stretches, by_unit, _ in inputs:
-            holds = {u: UnitHolds(list(v)) for u, v in by_unit.items()}
+            holds = {
+                u: UnitHolds(list(zip(v.starts, v.ends, strict=True))) for u, v in by_unit.items()
+            }
             free_stretches(space_grid(space), stretches, holds, earliest, first, last, grids)
 
     def old() -> None:

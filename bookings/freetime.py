@@ -59,6 +59,13 @@ class UnitHolds:
         self.starts = [s for s, _ in spans]
         self.ends = [e for _, e in spans]
 
+    @classmethod
+    def ordered(cls, starts: list[float], ends: list[float]) -> "UnitHolds":
+        """From starts and ends already in order."""
+        holds = cls.__new__(cls)
+        holds.starts, holds.ends = starts, ends
+        return holds
+
 
 NO_HOLDS = UnitHolds([])
 

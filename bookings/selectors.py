@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import connection
 from django.db.models import FloatField, Func, QuerySet
 from django.utils import timezone
@@ -43,31 +44,45 @@ class _Epoch(Func):
     output_field = FloatField()
 
 
-def hold_spans(
-    spaces: Sequence[Space], start: date, end: date
-) -> dict[int, dict[int, list[tuple[float, float]]]]:
-    """Holds (as POSIX timestamps) by space and unit that can bear on ``start``..``end``: one
-    query, an index range scan (space, end) that leaves history out."""
+def hold_window(spaces: Sequence[Space], start: date, end: date) -> QuerySet[SpaceHold]:
+    """The holds that can bear on ``start``..``end``: an index range scan (space, end) that
+    leaves history out."""
     margin = timedelta(days=2) + timedelta(
         minutes=max(s.buffer_before_minutes + s.buffer_after_minutes for s in spaces)
     )
     tz0 = spaces[0].center.tz
     window_start = datetime.combine(start, time(0), tzinfo=tz0) - margin
     window_end = datetime.combine(end, time(0), tzinfo=tz0) + margin
-    spans: dict[int, dict[int, list[tuple[float, float]]]] = defaultdict(lambda: defaultdict(list))
-    holds = SpaceHold.objects.filter(
+    return SpaceHold.objects.filter(
         space__in=[s.id for s in spaces], end__gt=window_start, start__lt=window_end
     )
+
+
+def unit_holds(spaces: Sequence[Space], start: date, end: date) -> dict[int, dict[int, UnitHolds]]:
+    """Holds by space and unit that can bear on ``start``..``end``, in one query."""
+    found: dict[int, dict[int, UnitHolds]] = defaultdict(dict)
+    holds = hold_window(spaces, start, end)
     if connection.vendor == "postgresql":
-        # Seconds since the epoch from the server: reading 10,000 timestamps as datetimes and
-        # converting them took longer than the rest of the query.
-        rows = holds.values_list("space_id", "unit", _Epoch("start"), _Epoch("end"))
-        for space_id, unit, s, e in rows:
-            spans[space_id][unit].append((s, e))
-    else:
-        for space_id, unit, s, e in holds.values_list("space_id", "unit", "start", "end"):
-            spans[space_id][unit].append((s.timestamp(), e.timestamp()))
-    return spans
+        # Each unit's holds in order as two arrays of seconds since the epoch, from the server:
+        # reading 10,000 timestamps as datetimes, or even as rows, took longer than the query.
+        order = ("start", "end")
+        rows = (
+            holds.order_by()
+            .values_list("space_id", "unit")
+            .annotate(
+                starts=ArrayAgg(_Epoch("start"), order_by=order),
+                ends=ArrayAgg(_Epoch("end"), order_by=order),
+            )
+        )
+        for space_id, unit, starts, ends in rows:
+            found[space_id][unit] = UnitHolds.ordered(starts, ends)
+        return found
+    spans: dict[tuple[int, int], list[tuple[float, float]]] = defaultdict(list)
+    for space_id, unit, s, e in holds.values_list("space_id", "unit", "start", "end"):
+        spans[(space_id, unit)].append((s.timestamp(), e.timestamp()))
+    for (space_id, unit), unit_spans in spans.items():
+        found[space_id][unit] = UnitHolds(unit_spans)
+    return found
 
 
 def availability(
@@ -92,7 +107,7 @@ def availability(
     if hours is None:
         hours = space_hours(spaces, start - timedelta(days=1), end)
     bookable = [space for space in spaces if rules.is_bookable(space)]
-    spans = hold_spans(bookable, start, end) if bookable else {}
+    holds = unit_holds(bookable, start, end) if bookable else {}
 
     result: dict[int, list[DayAvailability]] = {}
     grids: dict = {}  # spaces with the same hours and grid share their slots
@@ -102,14 +117,11 @@ def availability(
         if rules.is_bookable(space):
             last = min(end, rules.last_day(space, now))
             if last >= start:
-                unit_holds = {
-                    unit: UnitHolds(unit_spans) for unit, unit_spans in spans[space.id].items()
-                }
                 stretches = merge(i for d in space_days for i in d.intervals)
                 free = free_stretches(
                     space_grid(space),
                     stretches,
-                    unit_holds,
+                    holds.get(space.id, {}),
                     rules.earliest_start(space, now),
                     start,
                     last,
