@@ -12,12 +12,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     WEB_CONCURRENCY=3
 
 # The processes run as this user; the code stays owned by root, so they cannot rewrite it.
-# Celery beat keeps its schedule in /var/lib/linli (a named volume in docker-compose.yml).
+# Celery beat keeps its schedule in /var/lib/linli, uploaded photos are in /var/lib/linli/media
+# (named volumes in docker-compose.yml, which start out owned by this user).
 RUN groupadd --system --gid 10001 linli \
     && useradd --system --uid 10001 --gid linli --home-dir /app --no-create-home \
         --shell /usr/sbin/nologin linli \
-    && mkdir -p /var/lib/linli \
-    && chown linli:linli /var/lib/linli
+    && mkdir -p /var/lib/linli/media \
+    && chown -R linli:linli /var/lib/linli \
+    && chmod 750 /var/lib/linli/media
 
 WORKDIR /app
 

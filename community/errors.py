@@ -15,6 +15,12 @@ class InvalidTransition(LinliError):
     message = _("This is not possible in the wish's current state.")
 
 
+class NoPhoto(LinliError):
+    code = "no_photo"
+    status = 409
+    message = _("This wish has no photo.")
+
+
 class OwnWish(LinliError):
     code = "own_wish"
     message = _("You cannot claim your own wish.")

@@ -51,6 +51,15 @@ class Wish(models.Model):
         blank=True,
         help_text=_("Address, when to call: only staff, the wisher and the volunteer see this."),
     )
+    # Re-encoded by community.services.photos (no EXIF, at most 1600 px a side) under a random
+    # name. Never public: only the wisher, the volunteer and the center's staff get it, from a
+    # view that asks who they are (selectors.wish_photo_visible).
+    photo = models.ImageField(
+        _("photo"),
+        upload_to="wishes/",
+        blank=True,
+        help_text=_("Only the wisher, the volunteer and staff see it, never the wall."),
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=Status, default=Status.SUBMITTED, db_index=True
     )

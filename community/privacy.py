@@ -1,13 +1,16 @@
 """The member's wishes (and claims) in their data export, and what deleting the account does
-to them: open wishes are withdrawn and claims given back, and the words that may name or
-locate the person (the wish, its private details, a volunteer's note) are cleared. The rows
-stay, so the center's counts stay right."""
+to them: open wishes are withdrawn and claims given back, and the words and pictures that may
+name or locate the person (the wish, its private details, its photo, a volunteer's note) are
+cleared; a photo's file is deleted once the deletion commits. The rows stay, so the center's
+counts stay right."""
 
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 
 from community.models import Proposal, ProposalSupport, Wish, WishEvent
+from community.services.photos import photo_discard
 from members.models import User
 from members.services.privacy import anonymizer, export_section
 
@@ -31,6 +34,9 @@ def wishes_export(member: User) -> list[dict[str, Any]]:
             "status": w.status,
             "decline_reason": w.decline_reason,
             "fulfil_note": w.fulfil_note,
+            # The file itself is the member's to download while logged in (it is not copied
+            # into the export, which would carry a picture of their home wherever it goes).
+            "photo": reverse("wish-photo", args=[w.pk]) if w.photo else None,
             "created": _when(w.created),
             "closed_at": _when(w.closed_at),
         }
@@ -64,7 +70,12 @@ def wishes_anonymize(member: User) -> None:
         WishEvent.objects.create(
             wish=wish, action="account_deleted", from_status=before, to_status=Status.CLOSED
         )
-    Wish.objects.filter(wisher=member).update(text="", details="", decline_reason="")
+    photos = list(
+        Wish.objects.filter(wisher=member).exclude(photo="").values_list("photo", flat=True)
+    )
+    Wish.objects.filter(wisher=member).update(text="", details="", decline_reason="", photo="")
+    for name in photos:
+        photo_discard(name)
     for wish in Wish.objects.filter(claimed_by=member, status=Status.CLAIMED):
         Wish.objects.filter(pk=wish.pk, status=Status.CLAIMED).update(
             status=Status.PUBLISHED,

@@ -2,8 +2,10 @@
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 
+from centers.permissions import Action, staff_can
 from community.models import Proposal, ProposalEvent, ProposalSupport, Wish
 from members.models import User
+from members.selectors import may_act_for
 
 
 def _wishes() -> QuerySet[Wish]:
@@ -41,6 +43,24 @@ def wish_acquainted(wish: Wish, member: User | None) -> bool:
     return wish.wisher_id == member.pk or (
         wish.claimed_by_id == member.pk and wish.status in (*Wish.HELD, Wish.Status.CLOSED)
     )
+
+
+def photographed_wishes() -> QuerySet[Wish]:
+    """Wishes with a photo, in any state and at any center (who may see each one is
+    ``wish_photo_visible``'s question)."""
+    return Wish.objects.exclude(photo="").select_related("center", "wisher")
+
+
+def wish_photo_visible(wish: Wish, user: User | None) -> bool:
+    """Whether ``user`` may see the wish's photo, which may show a face, a home or a door
+    number: the wisher and family acting for them (亲友代办), the volunteer the private part
+    is for (``wish_acquainted``), and staff of the wish's center. Never the wall, nobody else.
+    Asks the database only for someone other than the wisher and the volunteer."""
+    if not wish.photo or user is None or not user.is_authenticated:
+        return False
+    if wish_acquainted(wish, user):
+        return True
+    return may_act_for(user, wish.wisher_id) or staff_can(user, Action.VIEW, wish.center_id)
 
 
 def _proposals(member: User | None) -> QuerySet[Proposal]:

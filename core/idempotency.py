@@ -21,9 +21,11 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
@@ -73,11 +75,29 @@ class RequestInProgress(LinliError):
     message = _("The first request with this Idempotency-Key is still running. Try again shortly.")
 
 
+def _file_digest(upload: UploadedFile) -> str:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return f"sha256:{digest.hexdigest()}"
+
+
+def _canonical(data: Any) -> Any:
+    """A form with a file (multipart) as plain JSON-able data: each field's values, each file
+    by its content's digest."""
+    if isinstance(data, MultiValueDict):  # a QueryDict too
+        return {key: [_canonical(value) for value in values] for key, values in data.lists()}
+    if isinstance(data, UploadedFile):
+        return _file_digest(data)
+    return data
+
+
 def request_hash(data: Any) -> str:
     """SHA-256 of the body as canonical JSON: the same data hashes alike however it was sent
-    (key order, spacing)."""
+    (key order, spacing; a file by its content)."""
     canonical = json.dumps(
-        data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, cls=JSONEncoder
+        _canonical(data), sort_keys=True, separators=(",", ":"), ensure_ascii=False, cls=JSONEncoder
     )
     return hashlib.sha256(canonical.encode()).hexdigest()
 

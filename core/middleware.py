@@ -1,7 +1,8 @@
 """Hostile bodies get a clear 4xx before any view or parser sees them, on every URL (the API,
 allauth's app endpoints, the web forms and the admin).
 
-- Over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (2.5 MB): 413. Django raises ``RequestDataTooBig`` when a
+- Over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (2.5 MB), or for a form with a file (multipart) over
+  ``UPLOAD_MAX_REQUEST_BYTES`` (6 MB): 413. Django raises ``RequestDataTooBig`` when a
   view reads such a body, which DRF turned into a 500.
 - JSON nested deeper than ``MAX_JSON_DEPTH``: 400. Python's parser gives up with a
   ``RecursionError`` around a thousand levels (a 500), and nothing we accept nests more than a
@@ -47,8 +48,8 @@ def _content_length(request: HttpRequest) -> int:
         return 0
 
 
-def _too_large(request: HttpRequest) -> HttpResponse:
-    limit_mb = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024)
+def _too_large(request: HttpRequest, limit: int | None = None) -> HttpResponse:
+    limit_mb = (limit or settings.DATA_UPLOAD_MAX_MEMORY_SIZE) / (1024 * 1024)
     message = _("The request is too large (at most %(size).1f MB).") % {"size": limit_mb}
     return error_response(request, 413, "request_too_large", message)
 
@@ -66,10 +67,14 @@ class RequestGuardMiddleware:
 
     def _refusal(self, request: HttpRequest) -> HttpResponse | None:
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        # Uploaded files are not held in memory and have no such limit; their form fields do,
-        # and Django checks those itself while it parses.
-        multipart = request.content_type == "multipart/form-data"
-        if limit is not None and not multipart and _content_length(request) > limit:
+        # Uploaded files are not held in memory and Django sets them no limit (their form
+        # fields it checks itself while it parses): the whole body has one of its own, or a
+        # client could fill the disk Django spools files to.
+        if request.content_type == "multipart/form-data":
+            upload_limit = settings.UPLOAD_MAX_REQUEST_BYTES
+            if _content_length(request) > upload_limit:
+                return _too_large(request, upload_limit)
+        elif limit is not None and _content_length(request) > limit:
             return _too_large(request)
         if not request.content_type.endswith("json"):
             return None

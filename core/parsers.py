@@ -1,4 +1,5 @@
-"""The API's JSON parser: DRF's, with the error in the request's language and no NUL characters.
+"""The API's parsers: DRF's JSON parser (and, where a view takes a file, its multipart parser),
+with the error in the request's language and no NUL characters.
 
 A NUL (``\\u0000``) is valid JSON but no text anyone types: PostgreSQL refuses it in text and
 jsonb columns, so it turned into a 500 deep inside a view or when an ``Idempotency-Key`` stored
@@ -7,6 +8,7 @@ the answer (leaving the key stuck "in progress"). Refused here, it is the same 4
 
 from typing import Any
 
+from django.core.exceptions import SuspiciousOperation
 from django.utils.translation import gettext as _
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError, ValidationError
@@ -45,3 +47,20 @@ class JSONParser(parsers.JSONParser):
         if path is not None:
             raise ValidationError({path: [_("Null characters are not allowed.")]})
         return data
+
+
+class MultiPartParser(parsers.MultiPartParser):
+    """For the few views that take a file (a wish's photo). The form's fields are text, so
+    they get the same NUL check; a body Django refuses to read (too many fields, a field over
+    ``DATA_UPLOAD_MAX_MEMORY_SIZE``) is a 400, not a 500."""
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        try:
+            parsed = super().parse(stream, media_type, parser_context)
+        except (ParseError, SuspiciousOperation):
+            raise ParseError(_("The form could not be read.")) from None
+        for name, values in parsed.data.lists():
+            if nul_path({name: values}) is not None:
+                key = "non_field_errors" if NUL in name else name
+                raise ValidationError({key: [_("Null characters are not allowed.")]})
+        return parsed

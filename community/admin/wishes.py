@@ -20,7 +20,13 @@ from centers.models import Center
 from centers.permissions import Action
 from community.admin.common import CommunityAdmin
 from community.models import Wish
-from community.services.wishes import wish_confirm, wish_create, wish_decline, wish_publish
+from community.services.wishes import (
+    wish_confirm,
+    wish_create,
+    wish_decline,
+    wish_photo_remove,
+    wish_publish,
+)
 from core.admin_kit import ServiceAddMixin, ask_reason, local
 from members.models import User
 from members.phones import normalize_mainland_mobile
@@ -40,6 +46,7 @@ EVENT_LABELS = {
     "confirm": gettext_lazy("confirmed by the wisher"),
     "confirm_by_staff": gettext_lazy("confirmed by staff for the wisher"),
     "withdraw": gettext_lazy("withdrawn by the wisher"),
+    "photo_removed": gettext_lazy("photo removed by staff"),
 }
 
 
@@ -113,14 +120,14 @@ class WishAdmin(ServiceAddMixin, CommunityAdmin):
     search_fields = ["text", "wisher__display_name", "wisher__first_name"]
     search_help_text = gettext_lazy("The wish's words, the wisher's name or full mobile number.")
     ordering = ["-created", "-id"]
-    actions = ["publish", "decline", "confirm"]
+    actions = ["publish", "decline", "confirm", "remove_photo"]
     event_labels = EVENT_LABELS
     status_labels = dict(Status.choices)
     fieldsets = [
         (None, {"fields": ["center", "status", "category", "text", "wisher_label", "poster"]}),
         (
             gettext_lazy("Private"),
-            {"fields": ["details", "decline_reason"]},
+            {"fields": ["details", "photo_preview", "decline_reason"]},
         ),
         (
             gettext_lazy("Volunteer"),
@@ -128,6 +135,7 @@ class WishAdmin(ServiceAddMixin, CommunityAdmin):
         ),
     ]
     readonly_fields = [
+        "photo_preview",
         "wisher_label",
         "poster",
         "claimant",
@@ -177,6 +185,18 @@ class WishAdmin(ServiceAddMixin, CommunityAdmin):
             return str(wish.claimed_by)
         return format_html(
             '{}<br><span class="quiet">{}</span>', wish.claimed_by, wish.claimed_team
+        )
+
+    @admin.display(description=gettext_lazy("photo"))
+    def photo_preview(self, wish: Wish) -> str:
+        # Through the view that checks who asks, as for everyone: no file URL of its own.
+        if not wish.photo:
+            return "—"
+        return format_html(
+            '<a href="{0}" target="_blank" rel="noopener">'
+            '<img class="wish-photo-preview" src="{0}" alt="{1}"></a>',
+            reverse("wish-photo", args=[wish.pk]),
+            _("Photo of the wish"),
         )
 
     @admin.display(description=gettext_lazy("claimed at"))
@@ -248,12 +268,37 @@ class WishAdmin(ServiceAddMixin, CommunityAdmin):
             ),
         )
 
+    @admin.action(description=gettext_lazy("Remove the photo…"), permissions=["manage_community"])
+    def remove_photo(self, request: HttpRequest, queryset: QuerySet[Wish]) -> HttpResponse | None:
+        wishes = queryset.exclude(photo="").select_related("center", "wisher")
+        reason, page = ask_reason(
+            self,
+            request,
+            wishes,
+            action="remove_photo",
+            title=_("Remove photos"),
+            button=_("Remove the photo"),
+            lead=_(
+                "For a photo that shows a face, a door number or a document. The file is "
+                "deleted; the wish stays as it is:"
+            ),
+        )
+        if page is not None:
+            return page
+        return self.apply(
+            request,
+            wishes,
+            lambda wish: wish_photo_remove(wish=wish, by=request.user, reason=reason),
+            lambda n: ngettext("%(n)d photo removed.", "%(n)d photos removed.", n) % {"n": n},
+        )
+
     def object_actions(self, request: HttpRequest, wish: Wish) -> list[str]:
+        names = []
         if wish.status == Status.SUBMITTED:
-            return ["publish", "decline"]
-        if wish.status == Status.FULFILLED:
-            return ["confirm"]
-        return []
+            names = ["publish", "decline"]
+        elif wish.status == Status.FULFILLED:
+            names = ["confirm"]
+        return [*names, "remove_photo"] if wish.photo else names
 
     # --- Posting for a resident --------------------------------------------------------------
 

@@ -3,6 +3,7 @@ neighbourhood only; the private part of a wish goes to its wisher and its volunt
 
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -10,7 +11,7 @@ from rest_framework import serializers
 
 from centers.selectors import active_centers
 from community.models import Proposal, ProposalEvent, Wish
-from community.selectors import proposal_history, wish_acquainted
+from community.selectors import proposal_history, wish_acquainted, wish_photo_visible
 from core.filters import MAX_ID
 from core.serializers import (
     StrictBooleanField,
@@ -54,6 +55,16 @@ class WishSerializer(serializers.ModelSerializer):
     wisher = serializers.SerializerMethodField()
     claimed_by_me = serializers.SerializerMethodField()
     center_name = serializers.CharField(source="center.name", read_only=True)
+    has_photo = serializers.SerializerMethodField(
+        help_text="Whether the wish has a photo (the wall says 附照片; the photo is not public)"
+    )
+    photo_url = serializers.SerializerMethodField(
+        help_text=(
+            "Where the caller gets the photo (GET with the same credentials): only for the "
+            "wisher and family acting for them, the volunteer holding the claim and staff of "
+            "the center; null without a photo or for anyone else"
+        )
+    )
     # Not read-only, so that the schema does not list it as always present (the serializer only
     # ever renders answers).
     private = WishPrivateSerializer(
@@ -74,9 +85,22 @@ class WishSerializer(serializers.ModelSerializer):
             "claimed_by_me",
             "created",
             "center_name",
+            "has_photo",
+            "photo_url",
             "private",
         ]
         read_only_fields = fields[:-1]
+
+    def get_has_photo(self, wish: Wish) -> bool:
+        return bool(wish.photo)
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_photo_url(self, wish: Wish) -> str | None:
+        if not wish_photo_visible(wish, _viewer(self.context)):
+            return None
+        path = reverse("wish-photo", args=[wish.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
 
     @extend_schema_field(WisherSerializer)
     def get_wisher(self, wish: Wish) -> dict[str, str]:
@@ -119,6 +143,28 @@ class WishCreateSerializer(StrictSerializer):
         allow_blank=True,
         default="",
         help_text="Private: an address, when to call. Staff and the volunteer only.",
+    )
+
+
+class FormCenterField(CenterField):
+    """The center's id in a form (multipart), where every field is text: its digits."""
+
+    def run_validation(self, data: Any = serializers.empty) -> Any:
+        if isinstance(data, str) and data.isascii() and data.isdigit() and len(data) <= 18:
+            data = int(data)
+        return super().run_validation(data)
+
+
+class WishPhotoCreateSerializer(WishCreateSerializer):
+    # The same wish as multipart/form-data, with a photo. (A comment: the schema would show a
+    # docstring as the description of the request body.)
+
+    center = FormCenterField()
+    photo = serializers.FileField(
+        required=False,
+        allow_empty_file=True,  # the service says what is wrong with it, in the one shape
+        help_text="Optional: a JPEG, PNG or WebP photo up to 5 MB (at most 50 megapixels). "
+        "Kept without its metadata (EXIF, GPS), at most 1600 pixels a side; never public.",
     )
 
 

@@ -3,13 +3,17 @@ selector, render. Another member's wish is a 404, as is one the member has no pa
 
 from typing import Any
 
+from django.core.files.storage import default_storage
 from django.db.models import QuerySet
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotAuthenticated, ValidationError
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -25,6 +29,7 @@ from community.api.serializers import (
     WishClaimSerializer,
     WishCreateSerializer,
     WishFulfilSerializer,
+    WishPhotoCreateSerializer,
     WishSerializer,
 )
 from community.models import Proposal, Wish
@@ -44,6 +49,8 @@ from community.services.wishes import (
 )
 from core import idempotency
 from core.acting import actor_of
+from core.errors import NotFound
+from core.parsers import JSONParser, MultiPartParser
 from core.serializers import ErrorSerializer
 from members.errors import NotEligible
 from members.selectors import member_teams
@@ -57,6 +64,17 @@ IDEMPOTENCY_ERRORS = {
     409: OpenApiResponse(ErrorSerializer, description="request_in_progress"),
     422: OpenApiResponse(ErrorSerializer, description="idempotency_key_reused"),
 }
+
+
+class FirstRenderer(BaseContentNegotiation):
+    """An image's view answers whatever the client accepts (``<img>`` asks for images): the
+    photo is a file, and its errors are JSON like every other."""
+
+    def select_parser(self, request: Request, parsers: list) -> Any:
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request: Request, renderers: list, format_suffix: Any = None):
+        return renderers[0], renderers[0].media_type
 
 
 def _flag(request: Request, name: str) -> bool:
@@ -73,8 +91,10 @@ class PublicWallMixin:
     """Anyone reads the wall; everything else needs a login. Query filters narrow the list
     only: a detail or an action finds any object its queryset allows."""
 
+    public_actions = ("list", "retrieve")
+
     def get_permissions(self) -> list[Any]:
-        if self.action in ("list", "retrieve"):
+        if self.action in self.public_actions:
             return [AllowAny()]
         return [IsAuthenticated()]
 
@@ -106,11 +126,23 @@ class WishViewSet(
     serializer_class = WishSerializer
     filterset_class = WishFilter
     lookup_value_regex = ID_REGEX
+    # The photo answers whoever may see it, and anyone else (logged in or not) with a 404.
+    public_actions = ("list", "retrieve", "photo")
+
+    def get_parsers(self) -> list[Any]:
+        # Posting a wish also takes a form with a photo. The parsers are chosen before DRF sets
+        # ``self.action``; the router's map gives it.
+        action = getattr(self, "action", None) or self.action_map.get(self.request.method.lower())
+        if action == "create":
+            return [JSONParser(), MultiPartParser()]
+        return super().get_parsers()
 
     def get_queryset(self) -> QuerySet[Wish]:
         if getattr(self, "swagger_fake_view", False):
             return Wish.objects.none()
         user = self.request.user
+        if self.action == "photo":
+            return selectors.photographed_wishes()
         if self.action == "list":
             mine, claimed = _flag(self.request, "mine"), _flag(self.request, "claimed_by_me")
             if (mine or claimed) and not user.is_authenticated:
@@ -134,21 +166,60 @@ class WishViewSet(
         return Response(self.get_serializer(wish).data, status=code)
 
     @extend_schema(
-        request=WishCreateSerializer,
+        request={
+            "application/json": WishCreateSerializer,
+            "multipart/form-data": WishPhotoCreateSerializer,
+        },
         responses={201: WishSerializer, **ERRORS, **IDEMPOTENCY_ERRORS},
         parameters=[idempotency.PARAMETER],
         description=(
-            "Post a wish (`submitted`): staff review it before it goes on the wall. Errors: "
-            "400 `invalid`, `quota_exceeded` (three open wishes at most)."
+            "Post a wish (`submitted`): staff review it before it goes on the wall. As JSON, "
+            "or as `multipart/form-data` with the same fields and an optional `photo` (JPEG, "
+            "PNG or WebP up to 5 MB; the whole form at most 6 MB, else 413). The photo is kept "
+            "without its metadata and is never public (`photo_url`). Errors: 400 `invalid` (a "
+            "photo that is not one, too large or of too many pixels: `fields.photo`), "
+            "`quota_exceeded` (three open wishes at most)."
         ),
     )
     @idempotency.idempotent
     def create(self, request: Request) -> Response:
         """Post a micro-wish."""
-        body = WishCreateSerializer(data=request.data)
+        multipart = request.content_type.startswith("multipart/")
+        body = (WishPhotoCreateSerializer if multipart else WishCreateSerializer)(data=request.data)
         body.is_valid(raise_exception=True)
         wish = wish_create(member=request.user, by=actor_of(request), **body.validated_data)
         return self._done(wish, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=None,
+        responses={
+            (200, "image/jpeg"): OpenApiResponse(OpenApiTypes.BINARY, description="The photo"),
+            404: ErrorSerializer,
+        },
+        description=(
+            "The wish's photo (a JPEG), for the wisher and family acting for them, the "
+            "volunteer holding the claim and staff of the wish's center; for anyone else, "
+            "logged in or not, 404 `not_found`, as for a wish without a photo. `photo_url` of "
+            "a wish points here. `Cache-Control: private`."
+        ),
+    )
+    @action(detail=True, methods=["get"], content_negotiation_class=FirstRenderer)
+    def photo(self, request: Request, pk: str) -> FileResponse:
+        """A wish's photo."""
+        wish = self.get_object()
+        if not selectors.wish_photo_visible(wish, request.user):
+            raise NotFound()
+        try:
+            photo = default_storage.open(wish.photo.name, "rb")
+        except FileNotFoundError:
+            raise NotFound() from None
+        response = FileResponse(photo, content_type="image/jpeg")
+        # Only the browser that asked keeps it, not a proxy on the way: it may show a home.
+        response["Cache-Control"] = "private, max-age=600"
+        response["Vary"] = "Cookie, X-Session-Token, X-On-Behalf-Of"
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Disposition"] = f'inline; filename="wish-{wish.pk}.jpg"'
+        return response
 
     @extend_schema(
         request=WishClaimSerializer,

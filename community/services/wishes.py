@@ -9,6 +9,7 @@ only one UPDATE finds the wish still ``published``.
 
 import logging
 from datetime import datetime, timedelta
+from typing import IO
 
 from django.conf import settings
 from django.db import transaction
@@ -20,6 +21,7 @@ from centers.permissions import Action, staff_can
 from community import errors
 from community.messages import CommunityMessage
 from community.models import Wish, WishEvent
+from community.services.photos import photo_attach, photo_discard, photo_forget, photo_prepare
 from core.errors import Invalid, NotFound
 from core.locks import lock
 from core.reasons import require_reason
@@ -103,10 +105,12 @@ def wish_create(
     category: str,
     text: str,
     details: str = "",
+    photo: IO[bytes] | None = None,
     by: User | None = None,
 ) -> Wish:
     """Post a wish for ``member``: by the member, by someone who may act for them, or by staff
-    of the center (for a resident living alone, say). Staff review it before anyone sees it."""
+    of the center (for a resident living alone, say). Staff review it before anyone sees it.
+    ``photo`` (optional) is checked and stored without its metadata (services.photos)."""
     by = by or member
     as_staff = not may_act_for(by, member) and staff_can(by, Action.MANAGE_COMMUNITY, center.pk)
     if not may_act_for(by, member) and not as_staff:
@@ -116,21 +120,51 @@ def wish_create(
     if category not in Wish.Category.values:
         raise Invalid(fields={"category": [_("Choose one of the categories.")]})
     text = _clean_text(text)
-    with transaction.atomic():
-        # The member's row serializes their posts, so the limit holds for a double click too.
-        lock(member)
-        if Wish.objects.filter(wisher=member, status__in=Wish.OPEN).count() >= MAX_OPEN_WISHES:
-            raise errors.TooManyOpenWishes()
-        wish = Wish.objects.create(
-            center=center,
-            wisher=member,
-            category=category,
-            text=text,
-            details=details.strip(),
-            created_by=by,
-        )
-        _record(wish, "create_by_staff" if as_staff else "create", "", by)
+    # Decoding a photo takes a moment: before the transaction, outside the member's lock.
+    prepared = photo_prepare(photo) if photo is not None else None
+    stored = ""
+    try:
+        with transaction.atomic():
+            # The member's row serializes their posts, so the limit holds for a double click.
+            lock(member)
+            if Wish.objects.filter(wisher=member, status__in=Wish.OPEN).count() >= MAX_OPEN_WISHES:
+                raise errors.TooManyOpenWishes()
+            wish = Wish(
+                center=center,
+                wisher=member,
+                category=category,
+                text=text,
+                details=details.strip(),
+                created_by=by,
+            )
+            if prepared is not None:
+                stored = photo_attach(wish, prepared)
+            wish.save()
+            _record(wish, "create_by_staff" if as_staff else "create", "", by)
+    except BaseException:
+        photo_forget(stored)
+        raise
     logger.info("wish %s posted at center %s", wish.pk, center.pk)
+    return wish
+
+
+def wish_photo_remove(*, wish: Wish, by: User, reason: str) -> Wish:
+    """Staff take a wish's photo away (it shows a face, a door number, a document), with a
+    reason for the trail; the file goes once this commits. The wish itself stays as it is."""
+    if not _is_staff(by, wish):
+        raise NotFound()
+    reason = require_reason(reason)
+    with transaction.atomic():
+        name = Wish.objects.filter(pk=wish.pk).values_list("photo", flat=True).first()
+        # Conditional, as every move of a wish: of two staff removing it at once, one does.
+        if not name or not Wish.objects.filter(pk=wish.pk, photo=name).update(
+            photo="", updated=timezone.now()
+        ):
+            raise errors.NoPhoto()
+        wish.refresh_from_db()
+        _record(wish, "photo_removed", wish.status, by, reason)
+        photo_discard(name)
+    logger.info("photo of wish %s removed by staff", wish.pk)
     return wish
 
 

@@ -47,6 +47,7 @@ STEPS = {
     "confirm": gettext_lazy("Confirmed as done"),
     "confirm_by_staff": gettext_lazy("Confirmed as done by staff"),
     "withdraw": gettext_lazy("Taken off the wall"),
+    "photo_removed": gettext_lazy("Staff removed the photo"),
 }
 
 
@@ -77,7 +78,8 @@ def center_wishes(request: HttpRequest, center_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def wish_new(request: HttpRequest, center_id: int) -> HttpResponse:
     center = _center(center_id)
-    form = WishForm(posted(request))
+    # The photo (a file) comes apart from the form's text.
+    form = WishForm(posted(request), request.FILES if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             wish = wish_create(
@@ -108,6 +110,8 @@ def wish_detail(request: HttpRequest, wish_id: int) -> HttpResponse:
         "mine": mine,
         "holding": holding,
         "acquainted": selectors.wish_acquainted(wish, viewer),
+        # The one who is logged in (family acting for the wisher see it too, as staff do).
+        "photo_visible": selectors.wish_photo_visible(wish, request.user),
         "history": _history(wish) if mine else [],
         "can_claim": wish.status == Status.PUBLISHED and not mine,
         "teams": member_teams(viewer) if viewer is not None and not mine else [],

@@ -305,10 +305,24 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+
+# --- Uploaded files (a micro-wish's photo) ------------------------------------------------------
+# Through Django's storage API, in MEDIA_ROOT (a volume in docker-compose.yml; an object store
+# only needs another "default" backend). Nothing serves MEDIA_ROOT as it is, and there is no
+# MEDIA_URL on purpose: a photo may show a resident's home, so it goes out only through a view
+# that checks who asks (community.api.views.WishViewSet.photo).
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        # Its location is MEDIA_ROOT (read when used, so tests can point it elsewhere).
+        "OPTIONS": {"file_permissions_mode": 0o640, "directory_permissions_mode": 0o750},
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# A multipart body (a form with a photo) may be this large at most: 413 beyond it, before
+# Django spools it to disk. A photo itself may have WISH_PHOTO_MAX_BYTES; the rest is the form.
+UPLOAD_MAX_REQUEST_BYTES = env.int("UPLOAD_MAX_REQUEST_BYTES", default=6 * 1024 * 1024)
 
 # --- Email ----------------------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
@@ -332,6 +346,12 @@ WECHAT_TIMEOUT_SECONDS = env.float("WECHAT_TIMEOUT_SECONDS", default=5.0)
 # --- Community ----------------------------------------------------------------------------------
 WISH_CLAIM_DAYS = 7  # a volunteer's claim on a micro-wish lapses after this many days
 WISH_POINTS = 10  # what fulfilling a micro-wish earns the volunteer, once confirmed
+# A wish's optional photo: JPEG, PNG or WebP up to this size and this many pixels (decoding
+# 50 megapixels takes ~150 MB; a phone's photo has 12 to 48), kept re-encoded as a JPEG of at
+# most WISH_PHOTO_MAX_SIDE pixels a side, without EXIF (GPS: the wisher's home).
+WISH_PHOTO_MAX_BYTES = env.int("WISH_PHOTO_MAX_BYTES", default=5 * 1024 * 1024)
+WISH_PHOTO_MAX_PIXELS = env.int("WISH_PHOTO_MAX_PIXELS", default=50_000_000)
+WISH_PHOTO_MAX_SIDE = 1600
 
 # --- API ------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -2,7 +2,8 @@
    - "Read it to me" buttons ([data-speak]) read an element aloud with the browser's speech
      synthesis; where there is none, they stay hidden.
    - "Nearest first" forms ([data-locate]) ask the browser for its location and send it; where
-     there is no geolocation, they stay hidden. */
+     there is no geolocation, they stay hidden.
+   - A photo chosen in a form ([.photo-input]) is named under its button. */
 (function () {
   "use strict";
 
@@ -53,9 +54,20 @@
     });
   }
 
+  function setUpPhotoInputs() {
+    document.querySelectorAll("input.photo-input").forEach(function (input) {
+      var shown = input.parentNode.querySelector(".photo-chosen");
+      if (!shown) return;
+      input.addEventListener("change", function () {
+        shown.textContent = input.files && input.files.length ? "✓ " + input.files[0].name : "";
+      });
+    });
+  }
+
   function start() {
     setUpSpeech();
     setUpLocate();
+    setUpPhotoInputs();
   }
 
   if (document.readyState === "loading") {

@@ -37,6 +37,13 @@ def volunteer_factory(**values) -> User:
     return VerifiedMemberFactory(**(defaults | values))
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Photos go to a folder of the test's own, never to var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture
 def center() -> Center:
     return CenterFactory()

@@ -33,7 +33,7 @@ pytestmark = pytest.mark.django_db
 
 WISHES = "/api/v1/wishes/"
 CONTRACT_KEYS = {"id", "center", "category", "text", "status", "wisher", "claimed_by_me", "created"}
-PUBLIC_KEYS = CONTRACT_KEYS | {"center_name"}
+PUBLIC_KEYS = CONTRACT_KEYS | {"center_name", "has_photo", "photo_url"}
 Status = Wish.Status
 
 
