@@ -5,9 +5,12 @@ sideways; every button at least 44 px high.
 
 ``LINLI_SCREENSHOT_DIR=docs/screenshots`` also saves the two walls as the README shows them."""
 
+import io
 import os
 import re
 from pathlib import Path
+
+from PIL import Image
 
 from centers.models import StaffAssignment
 from community.models import Wish
@@ -32,6 +35,12 @@ def save(page, name: str) -> None:
         page.screenshot(path=str(Path(folder) / name))
 
 
+def photo() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (1200, 900), (180, 120, 60)).save(out, "JPEG")
+    return out.getvalue()
+
+
 def test_post_a_wish_see_it_on_the_wall_and_support_a_proposal(page, open_page, log_in) -> None:
     center = CenterFactory(name="凉城新村街道邻里汇")
     wisher = UserFactory(
@@ -52,9 +61,16 @@ def test_post_a_wish_see_it_on_the_wall_and_support_a_proposal(page, open_page, 
     page.get_by_label("跑腿代办").check()
     page.get_by_label("您的心愿").fill(WISH)
     page.get_by_label("私密信息（可不填）").fill("凉城路100弄5号302室，下午在家")
+    page.get_by_label("选择照片/拍照").set_input_files(
+        {"name": "IMG_2041.jpg", "mimeType": "image/jpeg", "buffer": photo()}
+    )
+    assert "IMG_2041.jpg" in page.locator(".photo-chosen").inner_text()
     page.get_by_role("button", name="发布心愿").click()
     assert "心愿已发布" in page.get_by_role("status").first.inner_text()
     assert "待审核" in page.inner_text("main")
+    # The photo comes through the view that checks who asks (the session's cookie), under CSP.
+    shown = page.locator(".wish-photo img").element_handle()
+    page.wait_for_function("img => img.complete && img.naturalWidth === 1200", arg=shown)
     assert_accessible(page)
     fits(page)
 
@@ -74,6 +90,9 @@ def test_post_a_wish_see_it_on_the_wall_and_support_a_proposal(page, open_page, 
     assert_accessible(neighbour)
     fits(neighbour)
     save(neighbour, "community-wishes.png")
+    # The wall says there is a photo; the photo itself is not the neighbour's to see.
+    assert "附照片" in wall
+    assert neighbour.goto(f"/api/v1/wishes/{wish.pk}/photo/").status == 404
 
     # The proposal wall: supported first, a neighbour adds a support.
     studio = proposal_create(
