@@ -14,17 +14,20 @@ import io
 import logging
 import uuid
 import warnings
+from datetime import datetime, timedelta
 from typing import IO
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
 from community.models import Wish
 from core.errors import Invalid
+from notifications.registry import daily_job
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +36,9 @@ logger = logging.getLogger(__name__)
 FORMATS = ("JPEG", "PNG", "WEBP")
 ACCEPTED = frozenset({*FORMATS, "MPO"})
 JPEG_QUALITY = 85
+FOLDER = Wish._meta.get_field("photo").upload_to.rstrip("/")
+# A file younger than this may belong to a wish whose transaction has not committed yet.
+ORPHAN_AFTER = timedelta(days=1)
 
 
 def _refuse(message: str) -> Invalid:
@@ -129,3 +135,27 @@ def photo_discard(name: str) -> None:
     outside one): a rolled-back removal keeps its file."""
     if name:
         transaction.on_commit(lambda: default_storage.delete(name))
+
+
+@daily_job
+def wish_photos_sweep(now: datetime | None = None) -> int:
+    """Daily: delete photo files that no wish names. A wish's own transaction cleans up after
+    itself; this catches what a transaction around it rolled back after the file was written
+    (a request's Idempotency-Key bookkeeping failing, a killed worker), so that no picture of
+    someone's home stays on disk without a row. Safe to run twice at once."""
+    now = now or timezone.now()
+    try:
+        _folders, files = default_storage.listdir(FOLDER)
+    except FileNotFoundError:
+        return 0
+    named = set(Wish.objects.exclude(photo="").values_list("photo", flat=True))
+    deleted = 0
+    for file_name in files:
+        name = f"{FOLDER}/{file_name}"
+        if name in named or default_storage.get_modified_time(name) > now - ORPHAN_AFTER:
+            continue
+        default_storage.delete(name)
+        deleted += 1
+    if deleted:
+        logger.warning("deleted %d wish photo files that no wish named", deleted)
+    return deleted

@@ -7,6 +7,7 @@ import io
 import re
 import struct
 import zlib
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -591,3 +592,36 @@ def test_photo_urls_cost_the_same_queries_for_1_and_20_wishes(center, desk):
             counts[name].append(len(queries))
     for name, (one, twenty) in counts.items():
         assert one == twenty, (name, one, twenty)
+
+
+def test_the_daily_sweep_deletes_only_files_no_wish_names(center, media_root):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    from community.services.photos import wish_photos_sweep
+
+    assert wish_photos_sweep() == 0  # no folder yet
+    kept = post(wisher_factory(), center, upload(image_bytes("JPEG")))
+    orphan = default_storage.save("wishes/left-behind.jpg", ContentFile(image_bytes("JPEG")))
+
+    assert wish_photos_sweep() == 0  # too young: its wish may not have committed yet
+    day_after = timezone.now() + timedelta(days=1, minutes=1)
+    assert wish_photos_sweep(now=day_after) == 1
+    assert wish_photos_sweep(now=day_after) == 0
+
+    assert not default_storage.exists(orphan)
+    assert stored_files(media_root) == [Path(kept.photo.path)]
+
+
+def test_a_phone_jpeg_with_a_second_picture_in_it_is_a_photo(center):
+    """Phones save a depth map or a second shot in the JPEG (Pillow calls it MPO)."""
+    out = io.BytesIO()
+    first, second = Image.new("RGB", (64, 48), "red"), Image.new("RGB", (64, 48), "blue")
+    first.save(out, "MPO", save_all=True, append_images=[second])
+    assert Image.open(io.BytesIO(out.getvalue())).format == "MPO"
+
+    wish = post(wisher_factory(), center, upload(out.getvalue()))
+
+    with Image.open(wish.photo.path) as kept:
+        assert (kept.format, kept.size, getattr(kept, "n_frames", 1)) == ("JPEG", (64, 48), 1)
