@@ -77,15 +77,17 @@ class _Render:
         return f'{{"date":"{day.isoformat()}","open":[{open_}],"free":[{free}]}}'
 
 
-def _self_contained(day: date, stretches: list[Interval], tz: tzinfo) -> bool:
-    """No opening stretch runs over the day's start or end."""
-    midnight = datetime.combine(day, time(0), tzinfo=tz)
-    next_midnight = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)
-    return all(
-        midnight <= s.start and s.end <= next_midnight
-        for s in stretches
-        if s.start < next_midnight and s.end > midnight
-    )
+def _crossed_midnights(stretches: list[Interval], tz: tzinfo) -> set[date]:
+    """The days an opening stretch runs over the start or the end of: those on both sides of
+    every midnight that lies inside a stretch."""
+    days: set[date] = set()
+    for stretch in stretches:
+        day = stretch.start.date() + timedelta(days=1)
+        while (midnight := datetime.combine(day, time(0), tzinfo=tz)) < stretch.end:
+            if stretch.start < midnight:
+                days.update((day - timedelta(days=1), day))
+            day += timedelta(days=1)
+    return days
 
 
 def _one_offset(day: date, tz: ZoneInfo) -> bool:
@@ -117,13 +119,19 @@ def _cut(space: Space, day: date, earliest: datetime, one_offset: dict) -> str |
     return str(int(grid_start(earliest, space.slot_minutes, tz).timestamp()))
 
 
-def _key(space: Space, hours: DayHours, version: int, cut: str) -> str:
-    grid = (
+def _grid_key(space: Space) -> str:
+    return (
         f"{space.units}.{space.slot_minutes}.{space.min_minutes}."
         f"{space.buffer_before_minutes}.{space.buffer_after_minutes}.{space.center.time_zone}"
     )
-    opening = ",".join(f"{i.start:%H%M}{i.end:%d%H%M}" for i in hours.intervals)
-    return f"{KEY_PREFIX}:{space.id}:{hours.date.isoformat()}:{version}:{grid}:{opening}:{cut}"
+
+
+def _key(space_id: int, grid: str, hours: DayHours, version: int, cut: str) -> str:
+    opening = ",".join(
+        f"{i.start.hour}.{i.start.minute}-{i.end.day}.{i.end.hour}.{i.end.minute}"
+        for i in hours.intervals
+    )
+    return f"{KEY_PREFIX}:{space_id}:{hours.date.isoformat()}:{version}:{grid}:{opening}:{cut}"
 
 
 def availability_json(
@@ -146,8 +154,9 @@ def availability_json(
     for space in spaces:
         if not rules.is_bookable(space):
             continue
-        tz = space.center.tz
         stretches = merge(i for d in hours[space.id] for i in d.intervals)
+        crossed = _crossed_midnights(stretches, space.center.tz)
+        grid = _grid_key(space)
         latest_day = rules.last_day(space, now)
         earliest = rules.earliest_start(space, now)
         for day_hours in hours[space.id][1:]:
@@ -155,12 +164,12 @@ def availability_json(
             if day > latest_day:
                 continue  # nothing free, nothing to compute
             cut = None
-            if _self_contained(day, stretches, tz):
+            if day not in crossed:
                 self_contained.add((space.id, day))
                 cut = _cut(space, day, earliest, one_offset)
             if cut is not None:
                 version = known.get((space.id, day), 0)
-                keys[(space.id, day)] = _key(space, day_hours, version, cut)
+                keys[(space.id, day)] = _key(space.id, grid, day_hours, version, cut)
             else:
                 must_compute.setdefault(space.id, []).append(day)
     cached = cache.get_many(keys.values()) if keys else {}

@@ -88,19 +88,23 @@ def space_hours(
         exceptions[key] = [e for e in exceptions[key] if e.pk is None or e.pk != proposed.pk]
         if proposed.start_date <= end and proposed.end_date >= start:
             exceptions[key].append(proposed)
-    return {
-        space.id: days_for(
-            start=start,
-            end=end,
-            tz=space.center.tz,
-            rule_layers=[rules[("space", space.id)], rules[("center", space.center_id)]],
-            exception_layers=[
-                exceptions[("space", space.id)],
-                exceptions[("center", space.center_id)],
-            ],
-        )
-        for space in spaces
-    }
+    # A space without rules or exceptions of its own has its center's hours: those are worked
+    # out once for all such spaces (a center's rooms mostly), and each gets its own copy.
+    worked_out: dict[tuple, list[DayHours]] = {}
+    hours = {}
+    for space in spaces:
+        own_rules, own_exceptions = rules[("space", space.id)], exceptions[("space", space.id)]
+        scope = (space.center_id, space.id if own_rules or own_exceptions else None)
+        if scope not in worked_out:
+            worked_out[scope] = days_for(
+                start=start,
+                end=end,
+                tz=space.center.tz,
+                rule_layers=[own_rules, rules[("center", space.center_id)]],
+                exception_layers=[own_exceptions, exceptions[("center", space.center_id)]],
+            )
+        hours[space.id] = [DayHours(d.date, list(d.intervals), d.note) for d in worked_out[scope]]
+    return hours
 
 
 def center_hours(centers: Sequence[Center], start: date, end: date) -> dict[int, list[DayHours]]:

@@ -251,6 +251,24 @@ class TestSpaceHours:
         assert hours[space.id][0].is_open
         assert not hours[sibling.id][0].is_open
 
+    def test_spaces_on_their_centers_hours_share_them_and_the_others_keep_their_own(self):
+        center = CenterFactory()
+        plain, own_rules, own_exception, also_plain = (
+            SpaceFactory(center=center) for _ in range(4)
+        )
+        OpeningRuleFactory(center=center, opens=time(8), closes=time(12))
+        OpeningRuleFactory(space=own_rules, opens=time(13), closes=time(18))
+        OpeningExceptionFactory(space=own_exception, start_date=MONDAY, end_date=MONDAY)
+        spaces = [loaded(s) for s in (plain, own_rules, own_exception, also_plain)]
+
+        hours = selectors.space_hours(spaces, MONDAY, TUESDAY)
+
+        assert [clocks(d) for d in hours[plain.id]] == [[("08:00", "12:00")]] * 2
+        assert [clocks(d) for d in hours[own_rules.id]] == [[("13:00", "18:00")]] * 2
+        assert [clocks(d) for d in hours[own_exception.id]] == [[], [("08:00", "12:00")]]
+        assert hours[also_plain.id] == hours[plain.id]
+        assert hours[also_plain.id][0] is not hours[plain.id][0]  # each space its own days
+
     def test_spaces_of_different_centers_in_one_call(self):
         first = SpaceFactory()
         second = SpaceFactory()
