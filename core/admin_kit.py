@@ -287,7 +287,7 @@ class ServiceAddMixin:
         kwargs = self.get_add_form_kwargs(request)
         extra: dict[str, Any] = {}
         if request.method == "POST":
-            form = self.add_form_class(request.POST, **kwargs)
+            form = self.add_form_class(request.POST, request.FILES, **kwargs)
             if form.is_valid():
                 try:
                     outcome = self.perform_add(request, form)

@@ -82,6 +82,12 @@ class WishOnBehalfForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
         help_text=Wish._meta.get_field("details").help_text,
     )
+    photo = forms.FileField(
+        required=False,
+        label=gettext_lazy("Photo (optional)"),
+        widget=forms.FileInput(attrs={"accept": "image/*"}),
+        help_text=Wish._meta.get_field("photo").help_text,
+    )
 
     def __init__(self, *args: Any, centers: QuerySet[Center], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -146,7 +152,7 @@ class WishAdmin(ServiceAddMixin, CommunityAdmin):
     add_title = gettext_lazy("Post a wish for a resident")
     add_fieldsets = [
         (None, {"fields": ["center", "who", "resident"]}),
-        (gettext_lazy("The wish"), {"fields": ["category", "text", "details"]}),
+        (gettext_lazy("The wish"), {"fields": ["category", "text", "details", "photo"]}),
     ]
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -313,6 +319,7 @@ class WishAdmin(ServiceAddMixin, CommunityAdmin):
             category=data["category"],
             text=data["text"],
             details=data["details"],
+            photo=data["photo"],
             by=request.user,
         )
         self.log_addition(request, wish, [{"added": {}}])

@@ -521,6 +521,24 @@ class TestAdmin:
         assert WishEvent.objects.filter(action="photo_removed").exists()
         assert client_for(photographed["wisher"]).get(photo_path(wish)).status_code == 404
 
+    def test_staff_post_for_a_resident_with_a_photo(self, center, desk, media_root):
+        resident = wisher_factory(phone="+8613912345678")
+        client = web_client(desk)
+        add = "/admin/community/wish/add/"
+        assert 'enctype="multipart/form-data"' in client.get(add).content.decode()
+        form = {"center": center.pk, "who": "13912345678", "category": "repair", "text": "修门"}
+
+        refused = client.post(add, form | {"photo": upload(b"not a photo", "door.jpg")})
+        assert refused.status_code == 200
+        assert refused.context["adminform"].form.errors["photo"]
+        assert not Wish.objects.exists() and not stored_files(media_root)
+
+        posted = client.post(add, form | {"photo": upload(jpeg_with_gps(), "door.jpg")})
+
+        assert posted.status_code == 302
+        wish = Wish.objects.get(wisher=resident)
+        assert wish.photo and b"GPS" not in Path(wish.photo.path).read_bytes()
+
 
 class TestTheWishersData:
     def test_the_export_lists_the_photo(self, photographed, center):
