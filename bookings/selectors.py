@@ -38,9 +38,11 @@ def space_grid(space: Space) -> SpaceGrid:
 
 
 class _Epoch(Func):
-    """A timestamp as float seconds since 1970 (PostgreSQL), exactly ``datetime.timestamp()``."""
+    """A timestamp as float seconds since 1970 (PostgreSQL), exactly ``datetime.timestamp()``:
+    both divide the microseconds since 1970 by a million, correctly rounded. ``date_part``
+    rather than ``EXTRACT``, which goes through ``numeric``: a third of the hold query."""
 
-    template = "EXTRACT(EPOCH FROM %(expressions)s)::double precision"
+    template = "date_part('epoch', %(expressions)s)"
     output_field = FloatField()
 
 

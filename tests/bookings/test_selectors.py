@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 import pytest
 
 from bookings import errors
-from bookings.selectors import availability
+from bookings.selectors import availability, unit_holds
 from bookings.services.blackouts import blackout_create
 from centers import weekdays
 from centers.models import Space
@@ -290,3 +290,25 @@ def test_three_queries_for_one_space_or_thirty(django_assert_num_queries) -> Non
 def test_no_spaces_no_queries(django_assert_num_queries) -> None:
     with django_assert_num_queries(0):
         assert availability([], MONDAY, 7, now=NOW) == {}
+
+
+def test_holds_are_read_as_exactly_their_timestamps() -> None:
+    """On PostgreSQL the server turns holds into seconds since 1970: the same floats Python's
+    ``timestamp()`` gives, to the microsecond."""
+    space = loaded(BookableSpaceFactory(units=2))
+    staff = staff_at(space.center)
+    moments = [
+        at(10, day=TUESDAY) + timedelta(microseconds=123_457),
+        at(13, day=TUESDAY) - timedelta(microseconds=1),
+        at(17, 59, day=WEDNESDAY) + timedelta(seconds=59, microseconds=999_999),
+    ]
+    for start in moments:
+        blackout_create(
+            space=space, start=start, end=start + timedelta(minutes=7), reason="检修", by=staff
+        )
+
+    holds = unit_holds([space], TUESDAY, WEDNESDAY)[space.id]
+
+    expected = [m.timestamp() for m in moments]
+    assert [holds[unit].starts for unit in (1, 2)] == [expected, expected]
+    assert holds[1].ends == [(m + timedelta(minutes=7)).timestamp() for m in moments]
