@@ -51,7 +51,7 @@ class WishForm(forms.Form):
         required=False,
         widget=PhotoInput,
         help_text=_(
-            "A JPEG, PNG or WebP photo up to 5 MB, e.g. of what needs repairing. Only staff and "
+            "A JPEG, PNG or WebP photo up to 15 MB, e.g. of what needs repairing. Only staff and "
             "the volunteer who helps you see it, never the wall. Where it was taken is removed."
         ),
     )

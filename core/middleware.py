@@ -2,7 +2,7 @@
 allauth's app endpoints, the web forms and the admin).
 
 - Over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (2.5 MB), or for a form with a file (multipart) over
-  ``UPLOAD_MAX_REQUEST_BYTES`` (6 MB): 413. Django raises ``RequestDataTooBig`` when a
+  ``UPLOAD_MAX_REQUEST_BYTES`` (16 MB): 413. Django raises ``RequestDataTooBig`` when a
   view reads such a body, which DRF turned into a 500.
 - JSON nested deeper than ``MAX_JSON_DEPTH``: 400. Python's parser gives up with a
   ``RecursionError`` around a thousand levels (a 500), and nothing we accept nests more than a

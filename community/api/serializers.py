@@ -163,7 +163,7 @@ class WishPhotoCreateSerializer(WishCreateSerializer):
     photo = serializers.FileField(
         required=False,
         allow_empty_file=True,  # the service says what is wrong with it, in the one shape
-        help_text="Optional: a JPEG, PNG or WebP photo up to 5 MB (at most 50 megapixels). "
+        help_text="Optional: a JPEG, PNG or WebP photo up to 15 MB (at most 50 megapixels). "
         "Kept without its metadata (EXIF, GPS), at most 1600 pixels a side; never public.",
     )
 

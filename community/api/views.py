@@ -175,7 +175,7 @@ class WishViewSet(
         description=(
             "Post a wish (`submitted`): staff review it before it goes on the wall. As JSON, "
             "or as `multipart/form-data` with the same fields and an optional `photo` (JPEG, "
-            "PNG or WebP up to 5 MB; the whole form at most 6 MB, else 413). The photo is kept "
+            "PNG or WebP up to 15 MB; the whole form at most 16 MB, else 413). The photo is kept "
             "without its metadata and is never public (`photo_url`). Errors: 400 `invalid` (a "
             "photo that is not one, too large or of too many pixels: `fields.photo`), "
             "`quota_exceeded` (three open wishes at most)."

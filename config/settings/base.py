@@ -320,9 +320,10 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-# A multipart body (a form with a photo) may be this large at most: 413 beyond it, before
+# A multipart body (a form with a photo) may be this large at most (a 48-megapixel phone
+# photo as JPEG is 10-15 MB; it is shrunk to 1600 px anyway, decoded at a fraction of its size): 413 beyond it, before
 # Django spools it to disk. A photo itself may have WISH_PHOTO_MAX_BYTES; the rest is the form.
-UPLOAD_MAX_REQUEST_BYTES = env.int("UPLOAD_MAX_REQUEST_BYTES", default=6 * 1024 * 1024)
+UPLOAD_MAX_REQUEST_BYTES = env.int("UPLOAD_MAX_REQUEST_BYTES", default=16 * 1024 * 1024)
 
 # --- Email ----------------------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
@@ -349,7 +350,7 @@ WISH_POINTS = 10  # what fulfilling a micro-wish earns the volunteer, once confi
 # A wish's optional photo: JPEG, PNG or WebP up to this size and this many pixels (decoding
 # 50 megapixels takes ~150 MB; a phone's photo has 12 to 48), kept re-encoded as a JPEG of at
 # most WISH_PHOTO_MAX_SIDE pixels a side, without EXIF (GPS: the wisher's home).
-WISH_PHOTO_MAX_BYTES = env.int("WISH_PHOTO_MAX_BYTES", default=5 * 1024 * 1024)
+WISH_PHOTO_MAX_BYTES = env.int("WISH_PHOTO_MAX_BYTES", default=15 * 1024 * 1024)
 WISH_PHOTO_MAX_PIXELS = env.int("WISH_PHOTO_MAX_PIXELS", default=50_000_000)
 WISH_PHOTO_MAX_SIDE = 1600
 
