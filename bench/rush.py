@@ -143,6 +143,14 @@ def main() -> None:
             f"statuses {dict(run.statuses)} {'OK' if ok else 'WRONG'}",
             flush=True,
         )
+        # Where the slow ones are: the first wave (all 100 sent at once) or later.
+        later = run.latencies[CLIENTS:]
+        print(
+            f"  {label}: p90 {percentile(run.latencies, 0.9) * 1000:.0f} ms, max "
+            f"{max(run.latencies) * 1000:.0f} ms; after the first {CLIENTS} answers: p50 "
+            f"{percentile(later, 0.5) * 1000:.0f} ms, p99 {percentile(later, 0.99) * 1000:.0f} ms",
+            flush=True,
+        )
         slot_ok = slot.statuses == {201: 1, 409: SLOT_RUSH - 1}
         print(
             f"  {label}: {SLOT_RUSH} requests for one slot: {dict(slot.statuses)} in "
