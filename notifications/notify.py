@@ -16,8 +16,20 @@ from notifications.services import dispatch, message_enqueue
 logger = logging.getLogger(__name__)
 
 
-def notify(kind: str, *, recipient: Any, obj: Any = None, context: dict | None = None) -> None:
-    message = message_enqueue(kind=kind, recipient=recipient, about=obj, context=context)
+def notify(
+    kind: str,
+    *,
+    recipient: Any,
+    obj: Any = None,
+    context: dict | None = None,
+    readers: list | None = None,
+    fresh: bool = False,
+) -> None:
+    """``readers`` and ``fresh``: see ``message_enqueue`` (a caller holding a lock that many
+    queue on asks for the family readers before taking it, and says that ``obj`` is new)."""
+    message = message_enqueue(
+        kind=kind, recipient=recipient, about=obj, context=context, readers=readers, fresh=fresh
+    )
     recipient_id = getattr(recipient, "pk", recipient)
     obj_label = f"{obj._meta.label}:{obj.pk}" if obj is not None else "-"
 

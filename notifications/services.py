@@ -73,10 +73,15 @@ def message_enqueue(
     context: dict | None = None,
     due_at: datetime | None = None,
     channel: str | None = None,
+    readers: list[tuple[Recipient, str]] | None = None,
+    fresh: bool = False,
 ) -> Message | None:
     """Write the message in the caller's transaction (or find the one already written). None
     when the member has no channel that could carry it. ``kind`` is a registered kind (with a
-    ``@suffix`` or ``_<hours>h`` where the kind has them)."""
+    ``@suffix`` or ``_<hours>h`` where the kind has them). ``readers``: the recipient's
+    ``registry.copy_readers``, when the caller asked before taking a lock. ``fresh``: ``about``
+    was created in this transaction, so no message about it exists and the insert needs no
+    savepoint."""
     kind = str(kind)
     # A kind that may be sent more than once about the same object (a session moved twice)
     # gets a unique suffix when first written; a fallback keeps that suffix.
@@ -87,7 +92,15 @@ def message_enqueue(
         and registry.kind_of(kind).copied
         and registry.COPY_FOR not in (context or {})
     ):
-        _copy(kind=kind, recipient=recipient, about=about, context=context, due_at=due_at)
+        _copy(
+            kind=kind,
+            recipient=recipient,
+            about=about,
+            context=context,
+            due_at=due_at,
+            readers=readers,
+            fresh=fresh,
+        )
     if channel is None:
         options = channels_for(recipient, kind)
         if not options:
@@ -109,9 +122,10 @@ def message_enqueue(
                 return Message.objects.get_or_create(**key, defaults=fields)[0]
         except IntegrityError:
             return Message.objects.get(**key)
+    if fresh:
+        return Message.objects.create(**key, **fields)
     # The outbox's uniqueness says whether it was written already: insert first, and read only
-    # when it was (a registration writes its message under the session's lock: three
-    # statements, not six).
+    # when it was (three statements, not get_or_create's six).
     try:
         with transaction.atomic():
             return Message.objects.create(**key, **fields)
@@ -157,17 +171,25 @@ def messages_enqueue_many(items: list[tuple[str, Recipient, Any]], *, due_at: da
 
 
 def _copy(
-    *, kind: str, recipient: Recipient, about: Any, context: dict | None, due_at: datetime | None
+    *,
+    kind: str,
+    recipient: Recipient,
+    about: Any,
+    context: dict | None,
+    due_at: datetime | None,
+    readers: list[tuple[Recipient, str]] | None,
+    fresh: bool,
 ) -> None:
     """The same message to each other reader of the recipient's messages (a family member who
     acts for them), in the same transaction, sent after commit."""
-    for reader, name in registry.copy_readers(recipient):
+    for reader, name in registry.copy_readers(recipient) if readers is None else readers:
         copy = message_enqueue(
             kind=kind,
             recipient=reader,
             about=about,
             context={**(context or {}), registry.COPY_FOR: name},
             due_at=due_at,
+            fresh=fresh,
         )
         if copy is not None and (due_at is None or due_at <= timezone.now()):
             transaction.on_commit(lambda pk=copy.pk: dispatch(pk))

@@ -25,7 +25,7 @@ from members.services.eligibility import eligibility_check, member_is_free
 from members.services.no_shows import member_ensure_not_suspended
 from members.services.points import points_refund, points_spend
 from notifications.notify import notify
-from notifications.registry import clock_job
+from notifications.registry import clock_job, copy_readers
 from services import errors, rules
 from services.messages import REGISTERED, ProgramMessage
 from services.models import Program, Registration, Session, VolunteerRole
@@ -143,6 +143,9 @@ def session_register(
             if not rules.registration_open(session, now):
                 raise errors.RegistrationClosed()
             _check_member(session, member, party_size, now)
+            # Who reads the member's messages too (family acting for them), asked now rather
+            # than by the message under the lock.
+            readers = copy_readers(member)
             # The session before the member, as cancelling and refunding take them: the other
             # order deadlocks with staff cancelling the session while its members register.
             # Only the session's row is read again: its program and center, read just before
@@ -191,7 +194,13 @@ def session_register(
                 registration.save()
                 action = "waitlist"
             record_event(registration, action, "", registration.status, by)
-            notify(REGISTERED[registration.status], recipient=member, obj=registration)
+            notify(
+                REGISTERED[registration.status],
+                recipient=member,
+                obj=registration,
+                readers=readers,
+                fresh=True,
+            )
     except IntegrityError:
         # The one-active-registration constraint says whether the member is registered already
         # (no query to ask first: the whole transaction, seats and place in line, rolls back).

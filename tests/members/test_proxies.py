@@ -226,3 +226,23 @@ def test_reminders_written_in_bulk_are_copied_too(son, mother):
     copy = Message.objects.get(recipient=son, kind="reminder_24h")
     assert (copy.kind, copy.context) == ("reminder_24h", {"for_member": "王阿姨"})
     assert Message.objects.get(recipient=mother, kind="reminder_24h").context == {}
+
+
+def test_a_registration_is_copied_to_the_family_asked_before_the_session_lock(son, mother):
+    """session_register asks who reads the member's messages before it locks the session (the
+    lock every registration of the session queues on) and writes both messages without a
+    savepoint: the registration is new, so no message about it can exist yet."""
+    from services.services.registration import session_register
+    from tests.factories import ProgramFactory, SessionFactory
+
+    program = ProgramFactory()
+    proxy_link_at_desk(proxy=son, member=mother, by=staff_at(program.center), center=program.center)
+    session = SessionFactory(program=program)
+
+    registration = session_register(session=session, member=mother)
+
+    about = {"content_type__model": "registration", "object_id": registration.pk}
+    (original,) = Message.objects.filter(recipient=mother, **about)
+    (copy,) = Message.objects.filter(recipient=son, **about)
+    assert copy.kind == original.kind == "registration_confirmed"
+    assert copy.context == {"for_member": "王阿姨"}
