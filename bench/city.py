@@ -364,6 +364,18 @@ def main() -> None:
         )
         twice, beyond = cursor.fetchone()
     print(f"  check: {twice} half hours of a unit booked twice, {beyond} bookings of no unit")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexrelid::regclass::text, pg_relation_size(indexrelid) FROM pg_index "
+            "WHERE indrelid = 'bookings_booking'::regclass ORDER BY 2 DESC"
+        )
+        indexes = cursor.fetchall()
+        cursor.execute("SELECT pg_relation_size('bookings_booking')")
+        heap = cursor.fetchone()[0]
+    print(
+        f"  bookings: rows {heap / 2**20:.0f} MB; indexes "
+        + ", ".join(f"{name} {size / 2**20:.0f} MB" for name, size in indexes)
+    )
     print(
         f"  {count:,} bookings: {booking_bytes / count * 1_000_000 / 2**20:.0f} MB per million "
         "(the booking rows with their indexes)"
