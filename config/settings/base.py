@@ -321,8 +321,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 # A multipart body (a form with a photo) may be this large at most (a 48-megapixel phone
-# photo as JPEG is 10-15 MB; it is shrunk to 1600 px anyway, decoded at a fraction of its size): 413 beyond it, before
-# Django spools it to disk. A photo itself may have WISH_PHOTO_MAX_BYTES; the rest is the form.
+# photo as JPEG is 10-15 MB; it is shrunk to 1600 px anyway, decoded at a fraction of its
+# size): 413 beyond it, before Django spools it to disk. A photo itself may have
+# WISH_PHOTO_MAX_BYTES; the rest is the form.
 UPLOAD_MAX_REQUEST_BYTES = env.int("UPLOAD_MAX_REQUEST_BYTES", default=16 * 1024 * 1024)
 
 # --- Email ----------------------------------------------------------------------------------------
