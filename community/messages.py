@@ -87,6 +87,7 @@ class ProposalMessage(StrEnum):
     ADOPTED = "proposal_adopted"
     NOT_ADOPTED = "proposal_not_adopted"
     HIDDEN = "proposal_hidden"
+    HIDDEN_SUPPORTED = "proposal_hidden_supported"
 
 
 registry.register_kinds(
@@ -111,6 +112,12 @@ registry.register_kinds(
         ProposalMessage.HIDDEN: Text(
             gettext_noop("Your proposal was taken off the wall"),
             gettext_noop("Your proposal “%(title)s” was taken off the wall. Reason: %(reason)s"),
+        ),
+        ProposalMessage.HIDDEN_SUPPORTED: Text(
+            gettext_noop("A proposal you supported was taken off the wall"),
+            gettext_noop(
+                "Staff of %(center)s took the proposal “%(title)s” that you supported off the wall."
+            ),
         ),
     },
 )

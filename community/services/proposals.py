@@ -199,30 +199,31 @@ def proposal_respond(*, proposal: Proposal, by: User, status: str, reply: str) -
             raise errors.ProposalInvalidTransition()
         proposal.refresh_from_db()
         event = _record(proposal, "respond", before, by, reply)
-        _tell_everyone(proposal, event)
+        _tell(proposal, f"{ANSWERED[proposal.status]}@{event.pk}", author_too=True)
     logger.info("proposal %s: %s", proposal.pk, status)
     return proposal
 
 
-def _tell_everyone(proposal: Proposal, event: ProposalEvent) -> None:
+def _tell(proposal: Proposal, kind: str, *, author_too: bool) -> None:
+    """Tell the proposal's supporters (and its author, when ``author_too``), each once, what
+    ``kind`` (one per event: each reads in the member's own language) says of it."""
     context = {
         "title": proposal.title[:40],
         "center": proposal.center.name,
         "reply": proposal.reply[:200],
     }
     supporters = ProposalSupport.objects.filter(proposal=proposal).select_related("member")
-    told = set()
+    told = set() if author_too else {proposal.author_id}
     for member in [proposal.author, *(s.member for s in supporters.order_by("id"))]:
         if member.pk in told or not member.is_active:
             continue
         told.add(member.pk)
-        # One kind per answer, so that each reads in the member's own language.
-        kind = f"{ANSWERED[proposal.status]}@{event.pk}"
         notify(kind, recipient=member, obj=proposal, context=context)
 
 
 def proposal_hide(*, proposal: Proposal, by: User, reason: str) -> Proposal:
-    """Take a proposal off the wall; its author reads why."""
+    """Take a proposal off the wall; its author reads why, its supporters only that it left
+    the wall (the reason may be about the author: a phone number, a name)."""
     _require_staff(by, proposal)
     reason = require_reason(reason)
     with transaction.atomic():
@@ -241,4 +242,5 @@ def proposal_hide(*, proposal: Proposal, by: User, reason: str) -> Proposal:
             obj=proposal,
             context=context,
         )
+        _tell(proposal, f"{ProposalMessage.HIDDEN_SUPPORTED}@{event.pk}", author_too=False)
     return proposal

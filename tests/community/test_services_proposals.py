@@ -23,6 +23,7 @@ from community.services.proposals import (
 )
 from core.errors import Invalid, NotFound
 from notifications.models import Message
+from notifications.texts import render
 from tests.community.conftest import post_proposal, wisher_factory
 from tests.factories import CenterFactory, StaffAssignmentFactory, UserFactory
 
@@ -189,7 +190,7 @@ def test_answer_refusals(center):
     assert ProposalEvent.objects.filter(proposal=proposal).count() == 1
 
 
-def test_hiding_tells_the_author_only(center):
+def test_hiding_tells_the_author_why_and_supporters_only_that_it_left(center):
     author = wisher_factory()
     supporter = wisher_factory()
     desk = StaffAssignmentFactory(center=center).user
@@ -202,7 +203,15 @@ def test_hiding_tells_the_author_only(center):
 
     assert (proposal.status, proposal.hidden_reason) == (Status.HIDDEN, "含有他人电话号码")
     assert not public_proposals().exists()
-    assert told(proposal) == {author.pk: ["proposal_hidden"]}
+    assert told(proposal) == {
+        author.pk: ["proposal_hidden"],
+        supporter.pk: ["proposal_hidden_supported"],
+    }
+    # The reason is the author's alone: it may be about them.
+    to_supporter = Message.objects.get(recipient=supporter, kind__startswith="proposal_hidden")
+    text = render(to_supporter.kind, proposal, to_supporter.context, "zh-hans")
+    assert proposal.title in text.body
+    assert "含有他人电话号码" not in f"{text.subject} {text.body} {to_supporter.context}"
     with pytest.raises(errors.ProposalInvalidTransition):
         proposal_hide(proposal=proposal, by=desk, reason="再藏")
     draft = post_proposal(author, center, draft=True)

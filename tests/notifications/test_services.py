@@ -466,7 +466,9 @@ def community_messages(center, staff) -> dict[str, list[tuple[object, dict]]]:
     proposal_respond(
         proposal=post_proposal(wisher, center), by=staff, status="not_adopted", reply="不采纳"
     )
-    proposal_hide(proposal=post_proposal(wisher, center), by=staff, reason="广告")
+    hidden = post_proposal(wisher, center)
+    proposal_support(proposal=hidden, member=volunteer)
+    proposal_hide(proposal=hidden, by=staff, reason="广告")
     cases: dict[str, list[tuple[object, dict]]] = {}
     community = Message.objects.filter(kind__regex=r"^(wish|proposal)_")
     for message in community:
