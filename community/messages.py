@@ -20,6 +20,7 @@ class CommunityMessage(StrEnum):
     CLAIM_LAPSED = "wish_claim_lapsed"
     WITHDRAWN = "wish_withdrawn"
     CLOSED_BY_STAFF = "wish_closed_by_staff"
+    PHOTO_REMOVED = "wish_photo_removed"
 
 
 registry.register_kinds(
@@ -75,6 +76,12 @@ registry.register_kinds(
             gettext_noop("Your wish is closed"),
             gettext_noop(
                 "Staff of %(center)s confirmed for you that your wish “%(text)s” was fulfilled. If it was not, please tell the center."
+            ),
+        ),
+        CommunityMessage.PHOTO_REMOVED: Text(
+            gettext_noop("The photo of your wish was removed"),
+            gettext_noop(
+                "Staff of %(center)s removed the photo of your wish “%(text)s”. Reason: %(reason)s"
             ),
         ),
     },

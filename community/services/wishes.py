@@ -150,7 +150,8 @@ def wish_create(
 
 def wish_photo_remove(*, wish: Wish, by: User, reason: str) -> Wish:
     """Staff take a wish's photo away (it shows a face, a door number, a document), with a
-    reason for the trail; the file goes once this commits. The wish itself stays as it is."""
+    reason for the trail that the wisher is told; the file goes once this commits. The wish
+    itself stays as it is."""
     if not _is_staff(by, wish):
         raise NotFound()
     reason = require_reason(reason)
@@ -162,7 +163,8 @@ def wish_photo_remove(*, wish: Wish, by: User, reason: str) -> Wish:
         ):
             raise errors.NoPhoto()
         wish.refresh_from_db()
-        _record(wish, "photo_removed", wish.status, by, reason)
+        event = _record(wish, "photo_removed", wish.status, by, reason)
+        _tell(CommunityMessage.PHOTO_REMOVED, wish.wisher, wish, event, reason=reason[:200])
         photo_discard(name)
     logger.info("photo of wish %s removed by staff", wish.pk)
     return wish

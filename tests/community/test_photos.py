@@ -32,6 +32,8 @@ from core.errors import Invalid, NotFound
 from members.models import User
 from members.services.privacy import member_delete
 from members.services.proxies import proxy_link_at_desk
+from notifications.models import Message
+from notifications.texts import render
 from tests.clients import web_client
 from tests.community.conftest import volunteer_factory, wisher_factory
 from tests.factories import CenterFactory, UserFactory, staff_at
@@ -221,6 +223,9 @@ class TestStaffRemoveAPhoto:
 
         event = WishEvent.objects.get(wish=wish, action="photo_removed")
         assert (event.actor, event.note, event.to_status) == (desk, "照片里有门牌号", "submitted")
+        told = Message.objects.get(kind=f"wish_photo_removed@{event.pk}")
+        assert told.recipient == wish.wisher
+        assert "照片里有门牌号" in render(told.kind, wish, told.context, "zh-hans").body
         with pytest.raises(NoPhoto):
             wish_photo_remove(wish=wish, by=desk, reason="again")
 

@@ -432,12 +432,14 @@ def family_link_messages(center, staff) -> dict[str, list[tuple[object, dict]]]:
 def community_messages(center, staff) -> dict[str, list[tuple[object, dict]]]:
     """A micro-wish taken through every step (one confirmed by staff for its wisher),
     proposals answered and hidden, and the messages their services wrote."""
+    from community.models import Wish
     from community.services.proposals import proposal_hide, proposal_respond, proposal_support
     from community.services.wishes import (
         wish_claim,
         wish_confirm,
         wish_decline,
         wish_fulfil,
+        wish_photo_remove,
         wish_withdraw,
         wishes_release_stale,
     )
@@ -459,6 +461,9 @@ def community_messages(center, staff) -> dict[str, list[tuple[object, dict]]]:
     wish_withdraw(wish=claimed_wish(wisher, center, staff, volunteer), member=wisher)
     done = claimed_wish(wisher, center, staff, volunteer)
     wish_confirm(wish=wish_fulfil(wish=done, member=volunteer, note="修好了"), by=staff)
+    pictured = post_wish(wisher, center)
+    Wish.objects.filter(pk=pictured.pk).update(photo="wishes/gone.jpg")  # the file: not needed
+    wish_photo_remove(wish=pictured, by=staff, reason="照片里有门牌号")
     discussed = post_proposal(wisher, center)
     proposal_support(proposal=discussed, member=volunteer)
     for status in ("discussing", "adopted"):
