@@ -3,7 +3,7 @@
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import connection
@@ -164,13 +164,16 @@ def booking_choices(space: Space, day: DayAvailability) -> list[StartChoice]:
     longest = timedelta(minutes=space.max_minutes)
     choices = []
     for stretch in day.free:
-        start = stretch.start.astimezone(tz)
+        # In real time (UTC), as a stretch is slots back to back: adding to a local aware time
+        # adds wall-clock minutes, which on a day the clocks change gives times that do not
+        # exist or lengths an hour off.
+        start = stretch.start.astimezone(UTC)
         while start + shortest <= stretch.end:
             ends, length = [], shortest
             while length <= longest and start + length <= stretch.end:
-                ends.append(start + length)
+                ends.append((start + length).astimezone(tz))
                 length += step
-            choices.append(StartChoice(start, ends))
+            choices.append(StartChoice(start.astimezone(tz), ends))
             start += step
     return choices
 

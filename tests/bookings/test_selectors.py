@@ -2,7 +2,7 @@
 slot grid, after the past, the notice period, the horizon, bookings with their buffers and
 blackouts; units counted; three queries however many spaces."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
@@ -312,3 +312,42 @@ def test_holds_are_read_as_exactly_their_timestamps() -> None:
     expected = [m.timestamp() for m in moments]
     assert [holds[unit].starts for unit in (1, 2)] == [expected, expected]
     assert holds[1].ends == [(m + timedelta(minutes=7)).timestamp() for m in moments]
+
+
+def test_booking_choices_count_real_time_on_a_day_the_clocks_go_back() -> None:
+    """Berlin, 25 October 2026: 03:00 summer time becomes 02:00 again. A free stretch of four
+    real hours offers a start every 30 minutes of real time (the repeated hour too) and lengths
+    of 30 and 60 real minutes; wall-clock arithmetic would skip the repeated hour and make
+    'one hour' two."""
+    from types import SimpleNamespace
+    from zoneinfo import ZoneInfo
+
+    from bookings.freetime import FreeStretch
+    from bookings.selectors import DayAvailability, booking_choices
+
+    berlin = ZoneInfo("Europe/Berlin")
+    space = SimpleNamespace(
+        center=SimpleNamespace(tz=berlin), slot_minutes=30, min_minutes=30, max_minutes=60
+    )
+    start = datetime(2026, 10, 24, 23, 0, tzinfo=UTC)  # 01:00 summer time
+    stretch = FreeStretch(start=start, end=start + timedelta(hours=4), units_free=1)
+
+    choices = booking_choices(space, DayAvailability(date(2026, 10, 25), free=[stretch]))
+
+    starts = [choice.start for choice in choices]
+    # Compared as timestamps: Python never calls an ambiguous local time equal to a UTC one.
+    assert [s.timestamp() for s in starts] == [
+        (start + timedelta(minutes=30 * k)).timestamp() for k in range(8)
+    ]
+    assert [s.astimezone(berlin).strftime("%H:%M%z") for s in starts[2:4]] == [
+        "02:00+0200",
+        "02:30+0200",
+    ]
+    assert [s.astimezone(berlin).strftime("%H:%M%z") for s in starts[4:6]] == [
+        "02:00+0100",
+        "02:30+0100",
+    ]
+    for choice in choices:
+        lengths = [(end.timestamp() - choice.start.timestamp()) / 60 for end in choice.ends]
+        room = (stretch.end.timestamp() - choice.start.timestamp()) / 60
+        assert lengths == ([30, 60] if room >= 60 else [30])
