@@ -37,6 +37,9 @@ def test_roles_with_places_left(client, session) -> None:
     assert "还剩2个名额" in page and "已满" in page
     assert "登录后报名" in page
     assert "候补" not in page  # volunteers choose another role rather than wait
+    # What a volunteer earns, not what a place costs.
+    hourly = session.program.center.points_per_volunteer_hour
+    assert f"志愿者每小时可得{hourly}积分" in page
     signed_in = page_of(as_(UserFactory()), session)
     assert f'name="role" value="{barber.pk}"' in signed_in
     assert f'name="role" value="{foot.pk}"' not in signed_in  # full: no button
