@@ -10,6 +10,7 @@ answer sizes and the plan of the hold query.
     BENCH_REDIS_URL=redis://127.0.0.1:6379/7 .venv/bin/python bench/api.py
 
 PostgreSQL only (the servers are other processes; the history is made in SQL).
+``BENCH_ONLY=write`` runs the bookings part alone (no demo or busy center to build).
 """
 
 import io
@@ -27,6 +28,7 @@ HISTORY_FORTNIGHTS = int(os.environ.get("BENCH_HISTORY_FORTNIGHTS", "78"))  # th
 WRITE_SPACES = 20
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "3"))
+WRITE_ONLY = os.environ.get("BENCH_ONLY") == "write"
 
 
 def add_history(spaces) -> int:
@@ -116,18 +118,19 @@ def main() -> None:
 
     from centers.models import Center
 
-    call_command("loaddemo", stdout=io.StringIO())
-    demo = (
-        Center.objects.annotate(n=Count("spaces", filter=Q(spaces__bookable=True)))
-        .order_by("-n")
-        .first()
-    )
-    busy, busy_spaces, first = build_busy_center()
-    holds = add_history(busy_spaces)
-    print(f"{vendor}: demo center {demo.name} ({demo.n} bookable spaces); busy center: 30 spaces")
-    print(f"  spacehold rows: {holds:,} (3 years of past holds behind the busy center's window)")
-    print("  the hold query's plan:")
-    print("    " + explain_hold_query(busy_spaces, first).replace("\n", "\n    "))
+    if not WRITE_ONLY:
+        call_command("loaddemo", stdout=io.StringIO())
+        demo = (
+            Center.objects.annotate(n=Count("spaces", filter=Q(spaces__bookable=True)))
+            .order_by("-n")
+            .first()
+        )
+        busy, busy_spaces, first = build_busy_center()
+        holds = add_history(busy_spaces)
+        print(f"{vendor}: demo center {demo.name} ({demo.n} bookable spaces); busy: 30 spaces")
+        print(f"  spacehold rows: {holds:,} (3 years of past holds behind the busy window)")
+        print("  the hold query's plan:")
+        print("    " + explain_hold_query(busy_spaces, first).replace("\n", "\n    "))
 
     write_center, write_spaces, tokens, members = write_setup()
     today = timezone.localdate()
@@ -168,13 +171,13 @@ def main() -> None:
     # Query counts and sizes, in this process (cold: nothing cached).
     client = Client()
     print("  queries per request (cold) and answer sizes:")
-    for label, request in [
-        ("floor GET", floor_read(0)),
-        ("floor POST", floor_write(0)),
-        ("availability, demo center", availability_request(demo)(0)),
-        ("availability, busy center", availability_request(busy)(0)),
-        ("POST /bookings/", booking_request(0)),
-    ]:
+    requests = [("floor GET", floor_read(0)), ("floor POST", floor_write(0))]
+    if not WRITE_ONLY:
+        requests += [
+            ("availability, demo center", availability_request(demo)(0)),
+            ("availability, busy center", availability_request(busy)(0)),
+        ]
+    for label, request in [*requests, ("POST /bookings/", booking_request(0))]:
         method, path, body, headers = request
         extra = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in headers.items()}
         with counted_queries() as seen:
@@ -190,27 +193,29 @@ def main() -> None:
     redis = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
     print(f"  gunicorn, 2 sync workers; {ROUNDS} rounds of {SECONDS:.0f} s per side, 4 clients")
     with serve(cache_url="dummycache://", env={"BENCH_BROKER_URL": redis}) as port:
-        describe(
-            "availability, demo center, cold",
-            ab(port, floor_read, availability_request(demo), rounds=ROUNDS, seconds=SECONDS),
-        )
-        describe(
-            "availability, busy center, cold",
-            ab(port, floor_read, availability_request(busy), rounds=ROUNDS, seconds=SECONDS),
-        )
+        if not WRITE_ONLY:
+            describe(
+                "availability, demo center, cold",
+                ab(port, floor_read, availability_request(demo), rounds=ROUNDS, seconds=SECONDS),
+            )
+            describe(
+                "availability, busy center, cold",
+                ab(port, floor_read, availability_request(busy), rounds=ROUNDS, seconds=SECONDS),
+            )
         describe(
             "POST /bookings/, distinct free slots",
             ab(port, floor_write, booking_request, rounds=ROUNDS, seconds=SECONDS),
         )
-    with serve(cache_url=redis, env={"BENCH_BROKER_URL": redis}) as port:
-        describe(
-            "availability, demo center, warm",
-            ab(port, floor_read, availability_request(demo), rounds=ROUNDS, seconds=SECONDS),
-        )
-        describe(
-            "availability, busy center, warm",
-            ab(port, floor_read, availability_request(busy), rounds=ROUNDS, seconds=SECONDS),
-        )
+    if not WRITE_ONLY:
+        with serve(cache_url=redis, env={"BENCH_BROKER_URL": redis}) as port:
+            describe(
+                "availability, demo center, warm",
+                ab(port, floor_read, availability_request(demo), rounds=ROUNDS, seconds=SECONDS),
+            )
+            describe(
+                "availability, busy center, warm",
+                ab(port, floor_read, availability_request(busy), rounds=ROUNDS, seconds=SECONDS),
+            )
     import redis as redis_client
 
     redis_client.Redis.from_url(redis).flushdb()

@@ -29,7 +29,8 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
-from django.db.models import Model
+from django.db.models import BooleanField, ExpressionWrapper, Model, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import LinliError
@@ -72,6 +73,8 @@ class _Held:
     commit_hooks: list
     rank: int = -1
     rows: set[tuple[str, Any]] = field(default_factory=set)
+    # PostgreSQL: whether this transaction's lock_timeout is set (by its first lock query).
+    timeout_set: bool = False
 
 
 def _held() -> _Held:
@@ -83,13 +86,24 @@ def _held() -> _Held:
     if held is None or held.block is not block or held.commit_hooks is not connection.run_on_commit:
         held = _Held(block=block, commit_hooks=connection.run_on_commit)
         connection._linli_locks = held
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                # Local to the transaction (SET LOCAL), like the locks.
-                cursor.execute(
-                    "SELECT set_config('lock_timeout', %s, true)", [f"{settings.LOCK_TIMEOUT}s"]
-                )
     return held
+
+
+def _with_timeout(query: QuerySet, held: _Held) -> QuerySet:
+    """On PostgreSQL, the first lock query of a transaction sets its lock_timeout itself,
+    local to the transaction (``SET LOCAL``, like the locks), rather than in a query of its
+    own: a condition on the row, so it is evaluated as the row is found, before the row lock
+    is asked for (the lock waits in the plan's top node, above the scan)."""
+    if connection.vendor != "postgresql" or held.timeout_set:
+        return query
+    return query.filter(
+        ExpressionWrapper(
+            RawSQL(
+                "set_config('lock_timeout', %s, true) IS NOT NULL", [f"{settings.LOCK_TIMEOUT}s"]
+            ),
+            output_field=BooleanField(),
+        )
+    )
 
 
 @contextmanager
@@ -127,20 +141,23 @@ def lock_all(*objects: M, select_related: tuple[str, ...] = (), reread: bool = T
                 f"{LOCK_ORDER[rank]} locked after {LOCK_ORDER[held.rank]}: "
                 "see core.locks.LOCK_ORDER"
             )
-        query = model._default_manager.select_for_update(of=("self",))
+        query = _with_timeout(model._default_manager.select_for_update(of=("self",)), held)
         if select_related:
             query = query.select_related(*select_related)
         try:
             if reread:
                 fresh[row] = query.get(pk=obj.pk)
+                found = True
             else:
-                list(query.filter(pk=obj.pk).values_list("pk"))
+                found = bool(list(query.filter(pk=obj.pk).order_by().values_list("pk")))
                 fresh[row] = obj
         except OperationalError as error:
             if _is_lock_timeout(error):
                 transaction.set_rollback(True)
                 raise Busy() from error
             raise
+        # A row not found ran no condition: the next lock query sets the timeout then.
+        held.timeout_set = held.timeout_set or found
         held.rank = max(held.rank, rank)
         held.rows.add(row)
     return [fresh[(o.__class__._meta.label, o.pk)] for o in objects]

@@ -21,6 +21,7 @@ from members.services.eligibility import eligibility_check
 from members.services.no_shows import member_ensure_not_suspended
 from members.services.teams import member_leads
 from notifications.notify import notify
+from notifications.registry import copy_readers
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +80,9 @@ def booking_create(
         message = _("This space holds at most %(n)d people.") % {"n": space.capacity}
         raise Invalid(message, fields={"attendees": [message]})
 
+    # Who reads the member's messages too (family acting for them), asked now rather than by
+    # the message under the space's lock.
+    readers = copy_readers(member)
     with transaction.atomic():
         # The space's lock alone: every quota counts bookings of this space, so it serializes
         # the member's (and the team's) concurrent bookings here too.
@@ -118,6 +122,8 @@ def booking_create(
             else BookingMessage.CONFIRMED,
             recipient=member,
             obj=booking,
+            readers=readers,
+            fresh=True,  # the booking is new: no message about it can exist yet
         )
     logger.info("booking %s created (%s) unit %s", booking.pk, status, booking.unit)
     return booking
