@@ -292,6 +292,26 @@ class TestCenterAvailability:
 
 
 class TestCreate:
+    def test_queries_of_one_booking_with_its_text_message(self, space):
+        """What one booking costs the database (the client is authenticated already): space,
+        suspension, hours (2), family readers, then under the space's lock (which sets the
+        lock timeout itself) quota, free units, booking, hold, availability version, audit
+        row and the message, inserted without a savepoint of its own since the booking is new."""
+        from django.contrib.contenttypes.models import ContentType
+
+        from notifications.models import Message
+
+        ContentType.objects.get_for_model(Booking)  # cached once per process in production
+        member = UserFactory(phone="13800138000", email="")
+        with CaptureQueriesContext(connection) as queries:
+            response = post(api_client(member), space, at(TUESDAY, 10))
+
+        assert response.status_code == 201, response.content
+        assert Message.objects.filter(recipient=member, object_id=response.json()["id"]).exists()
+        statements = [q["sql"] for q in queries.captured_queries]
+        # 13, and the booking's transaction: in a test, a savepoint and its release.
+        assert len(statements) == 15, "\n".join(statements)
+
     def test_created_booking_shape_in_shanghai_time(self, client, space, member):
         # Any offset in: 02:00 UTC is 10:00 in Shanghai.
         response = client.post(
