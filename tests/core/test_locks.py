@@ -1,14 +1,13 @@
 """core.locks: rows are locked in the one global order (session, member, space), only inside a
 transaction, and on PostgreSQL a lock that does not come in time answers "busy"."""
 
-import threading
-
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.test import override_settings
 
 from core.locks import LOCK_ORDER, Busy, LockOrderError, lock, lock_all, unordered
 from tests.factories import BookableSpaceFactory, SessionFactory, UserFactory
+from tests.helpers import locked_elsewhere
 
 pytestmark = pytest.mark.django_db
 
@@ -62,26 +61,12 @@ def test_a_model_without_a_place_in_the_order_is_refused() -> None:
 @override_settings(LOCK_TIMEOUT=1)
 def test_a_lock_that_does_not_come_in_time_answers_busy() -> None:
     member = UserFactory()
-    locked, release = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        try:
-            with transaction.atomic():
-                lock(member)
-                locked.set()
-                release.wait(timeout=30)
-        finally:
-            connection.close()
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    try:
-        assert locked.wait(timeout=10)
-        with pytest.raises(Busy) as caught, transaction.atomic():
-            lock(member)
-    finally:
-        release.set()
-        holder.join(timeout=30)
+    with (
+        locked_elsewhere(lambda: lock(member)),
+        pytest.raises(Busy) as caught,
+        transaction.atomic(),
+    ):
+        lock(member)
     assert (caught.value.status, caught.value.code) == (503, "busy")
 
 

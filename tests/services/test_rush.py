@@ -34,6 +34,7 @@ from tests.factories import (
     UserFactory,
     staff_at,
 )
+from tests.helpers import locked_elsewhere
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -183,28 +184,10 @@ def test_a_locked_session_holds_up_no_other_session():
     other = SessionFactory(
         program=program, start=start + timedelta(days=1), end=start + timedelta(days=1, hours=2)
     )
-    locked, release = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        try:
-            with transaction.atomic():
-                lock_session(busy)
-                locked.set()
-                release.wait(timeout=30)
-        finally:
-            connection.close()
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    try:
-        assert locked.wait(timeout=10)
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL lock_timeout = '2s'")
-            registration = session_register(session=other, member=UserFactory())
-    finally:
-        release.set()
-        holder.join(timeout=30)
+    with locked_elsewhere(lambda: lock_session(busy)), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '2s'")
+        registration = session_register(session=other, member=UserFactory())
 
     assert registration.status == Registration.Status.CONFIRMED
 
