@@ -154,7 +154,7 @@ def compare_algorithms(spaces, first) -> None:
     import time as clock
     from datetime import datetime as moment
 
-    from bookings.freetime import UnitHolds, free_stretches
+    from bookings.freetime import free_stretches
     from bookings.selectors import space_grid, unit_holds
     from centers.hours import merge
     from centers.selectors import space_hours
@@ -168,27 +168,22 @@ def compare_algorithms(spaces, first) -> None:
     inputs = []
     for space in spaces:
         stretches = merge(i for d in hours[space.id] for i in d.intervals)
-        by_unit = spans[space.id]
+        holds = spans[space.id]
         old_holds = {
             u: reference.UnitHolds(
                 [
                     (moment.fromtimestamp(s, tz), moment.fromtimestamp(e, tz))
-                    for s, e in zip(by_unit[u].starts, by_unit[u].ends, strict=True)
+                    for s, e in holds.of_unit(u)
                 ]
-                if u in by_unit
-                else []
             )
             for u in range(1, space.units + 1)
         }
-        inputs.append((space, stretches, by_unit, old_holds))
+        inputs.append((space, stretches, holds, old_holds))
 
     def new() -> None:
-        grids: dict = {}
-        for space, stretches, by_unit, _ in inputs:
-            holds = {
-                u: UnitHolds(list(zip(v.starts, v.ends, strict=True))) for u, v in by_unit.items()
-            }
-            free_stretches(space_grid(space), stretches, holds, earliest, first, last, grids)
+        layouts: dict = {}
+        for space, stretches, holds, _ in inputs:
+            free_stretches(space_grid(space), stretches, holds, earliest, first, last, layouts)
 
     def old() -> None:
         for space, stretches, _, old_holds in inputs:

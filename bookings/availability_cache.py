@@ -24,9 +24,9 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from bookings import rules
-from bookings.freetime import FreeStretch, grid_start
+from bookings.freetime import FreeRuns, grid_start
 from bookings.models import AvailabilityChange
-from bookings.selectors import DayAvailability, availability
+from bookings.selectors import free_time
 from centers.hours import DayHours, Interval, merge
 from centers.models import Space
 from centers.selectors import space_hours
@@ -49,30 +49,42 @@ def versions(spaces: Sequence[Space], first: date, last: date) -> dict[tuple[int
 
 
 class _Render:
-    """Days as the API writes them. Free stretches of spaces on one grid share their datetime
-    objects, so each time is formatted once per request."""
+    """Days as the API writes them. Spaces on one grid share their slot boundaries, so each
+    time is formatted once per request."""
 
     def __init__(self) -> None:
-        self.texts: dict[datetime, str] = {}
+        self.texts: dict[tuple[float, tzinfo], str] = {}
 
-    def text(self, moment: datetime, tz: tzinfo) -> str:
-        text = self.texts.get(moment)
+    def text(self, moment: float, tz: tzinfo) -> str:
+        """``moment`` (POSIX seconds) in ``tz``, as DRF writes an aware datetime."""
+        text = self.texts.get((moment, tz))
         if text is None:
-            text = self.texts[moment] = moment.astimezone(tz).isoformat()
+            text = self.texts[(moment, tz)] = datetime.fromtimestamp(moment, tz).isoformat()
         return text
 
-    def free(self, stretches: list[FreeStretch], tz: tzinfo) -> str:
-        text = self.text
-        return ",".join(
-            f'{{"start":"{text(f.start, tz)}","end":"{text(f.end, tz)}",'
-            f'"units_free":{f.units_free}}}'
-            for f in stretches
-        )
+    def free(self, runs: FreeRuns, tz: tzinfo) -> dict[date, str]:
+        """Each day's free stretches, as the inside of its ``free`` array."""
+        text, dates = self.text, runs.dates
+        by_day: dict[date, list[str]] = {}
+        for start, end, units, mark in zip(
+            runs.starts, runs.ends, runs.units_free, runs.day, strict=True
+        ):
+            stretch = (
+                f'{{"start":"{text(start, tz)}","end":"{text(end, tz)}","units_free":{units}}}'
+            )
+            # Several marks may share a day (each opening stretch starts one).
+            day = dates[mark]
+            if day in by_day:
+                by_day[day].append(stretch)
+            else:
+                by_day[day] = [stretch]
+        return {day: ",".join(parts) for day, parts in by_day.items()}
 
     def day(self, day: date, opening: list[Interval], free: str, tz: tzinfo) -> str:
         text = self.text
         open_ = ",".join(
-            f'{{"start":"{text(i.start, tz)}","end":"{text(i.end, tz)}"}}' for i in opening
+            f'{{"start":"{text(i.start.timestamp(), tz)}","end":"{text(i.end.timestamp(), tz)}"}}'
+            for i in opening
         )
         return f'{{"date":"{day.isoformat()}","open":[{open_}],"free":[{free}]}}'
 
@@ -187,29 +199,29 @@ def availability_json(
             if (space.id, last) not in self_contained:
                 last = end
             spans.setdefault(last, []).append(space)
-    computed: dict[int, list[DayAvailability]] = {}
+    runs: dict[int, FreeRuns] = {}
+    computed_to: dict[int, date] = {}
     for last, group in spans.items():
-        computed.update(availability(group, start, (last - start).days + 1, now, hours))
+        runs.update(free_time(group, start, (last - start).days + 1, now, hours))
+        computed_to.update((space.id, last) for space in group)
     fresh: dict[str, str] = {}
     render = _Render()
     result: dict[int, str] = {}
     for space in spaces:
         tz = space.center.tz
-        space_days = computed.get(space.id, [])
+        free = render.free(runs[space.id], tz) if space.id in runs else {}
+        last = computed_to.get(space.id)
         out = []
-        for i, day_hours in enumerate(hours[space.id][1:]):
-            key = keys.get((space.id, day_hours.date))
+        for day_hours in hours[space.id][1:]:
+            day = day_hours.date
+            key = keys.get((space.id, day))
             if key is not None and key in cached:
                 out.append(cached[key])
-            elif i < len(space_days):
-                text = render.day(
-                    day_hours.date, day_hours.intervals, render.free(space_days[i].free, tz), tz
-                )
-                if key is not None:
-                    fresh[key] = text
-                out.append(text)
-            else:  # not bookable, or beyond the horizon
-                out.append(render.day(day_hours.date, day_hours.intervals, "", tz))
+                continue
+            text = render.day(day, day_hours.intervals, free.get(day, ""), tz)
+            if key is not None and last is not None and day <= last:
+                fresh[key] = text
+            out.append(text)
         result[space.id] = f"[{','.join(out)}]"
     if fresh:
         cache.set_many(fresh, CACHE_SECONDS)

@@ -1,10 +1,11 @@
 """Free time of one space as plain data: opening stretches and holds in, free stretches on the
 slot grid out. No queries here; ``bookings.selectors`` loads the rows.
 
-Interval arithmetic per unit rather than a test of every slot: each hold blocks a range of slot
-indices (found by bisection), a unit's free runs are the gaps between those ranges, and one
-sweep over the runs' ends gives the stretches where the same units are free. The work grows with
-the holds and the stretches, not with slots x units.
+Interval arithmetic on arrays rather than a Python test of every slot: each hold blocks a range
+of slot indices (found by bisection, all holds of a space at once), a running sum of the ranges'
+ends marks each unit's free slots, and a stretch ends wherever one unit's free run begins or
+ends. A space's fortnight is a few numpy calls whatever its holds and units; a Python loop per
+hold and unit took three times as long for a busy center (bench/availability.py).
 
 The answer is exactly that of testing every slot (``tests/bookings/reference_availability.py``
 keeps that algorithm, and a property test compares the two): a slot starting at ``t`` is free
@@ -16,13 +17,14 @@ their length in real time, as ``bookings.rules.check_times`` accepts bookings (s
 ``_grids_across_a_clock_change``).
 """
 
-from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
 from math import inf
 from zoneinfo import ZoneInfo
+
+import numpy as np
 
 from centers.hours import Interval
 
@@ -46,28 +48,36 @@ class SpaceGrid:
     buffer_after_minutes: int
 
 
-class UnitHolds:
-    """One unit's holds as sorted POSIX timestamps. By the no-overlap guarantee (the exclusion
-    constraint, the space lock) they are disjoint, so their ends are sorted too. Timestamps,
-    not datetimes: comparing aware datetimes of different zones calls ``utcoffset()`` on both
-    sides every time."""
+class SpaceHolds:
+    """A space's holds as three arrays: the unit held, and its start and end as POSIX seconds
+    (float64, exactly ``datetime.timestamp()``). In any order: each hold blocks a range of slots
+    on its own. Timestamps, not datetimes: comparing aware datetimes of different zones calls
+    ``utcoffset()`` on both sides every time."""
 
-    __slots__ = ("ends", "starts")
+    __slots__ = ("ends", "starts", "units")
 
-    def __init__(self, spans: list[tuple[float, float]]):
-        spans.sort()
-        self.starts = [s for s, _ in spans]
-        self.ends = [e for _, e in spans]
+    def __init__(self, units: np.ndarray, starts: np.ndarray, ends: np.ndarray):
+        self.units, self.starts, self.ends = units, starts, ends
 
     @classmethod
-    def ordered(cls, starts: list[float], ends: list[float]) -> "UnitHolds":
-        """From starts and ends already in order."""
-        holds = cls.__new__(cls)
-        holds.starts, holds.ends = starts, ends
-        return holds
+    def of_units(cls, spans: dict[int, list[tuple[float, float]]]) -> "SpaceHolds":
+        """From each unit's (start, end) pairs."""
+        pairs = [(unit, s, e) for unit, unit_spans in spans.items() for s, e in unit_spans]
+        return cls(
+            np.array([u for u, _, _ in pairs], dtype=np.int64),
+            np.array([s for _, s, _ in pairs], dtype=np.float64),
+            np.array([e for _, _, e in pairs], dtype=np.float64),
+        )
+
+    def of_unit(self, unit: int) -> list[tuple[float, float]]:
+        """One unit's holds as sorted (start, end) pairs."""
+        mine = self.units == unit
+        return sorted(zip(self.starts[mine].tolist(), self.ends[mine].tolist(), strict=True))
 
 
-NO_HOLDS = UnitHolds([])
+NO_HOLDS = SpaceHolds(
+    np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64), np.empty(0, dtype=np.float64)
+)
 
 
 def grid_start(moment: datetime, slot: int, tz: ZoneInfo) -> datetime:
@@ -207,89 +217,178 @@ def _run_grid(ts: list[float], slot: timedelta, tz: ZoneInfo) -> _Grid:
     return _Grid(None, ts, 0, days, slot, tz)
 
 
-def _unit_runs(
-    grid: _Grid, holds: UnitHolds, before: float, after: float, step: float, shortest: int
-) -> list[tuple[int, int]]:
-    """Runs [i, j) of slot indices where the unit is free, at least ``shortest`` long."""
-    ts, lo, n = grid.ts, grid.first, len(grid.ts)
-    runs = []
-    free_from = lo
-    # Holds ending at or before the first slot's buffered start block nothing.
-    k = bisect_right(holds.ends, ts[lo] - before)
-    reach = ts[n - 1] + step + after
-    starts, ends = holds.starts, holds.ends
-    while k < len(starts) and starts[k] < reach:
-        # Slot i is blocked when ts[i] - before < end and ts[i] + step + after > start.
-        blocked_from = bisect_right(ts, starts[k] - step - after, lo, n)
-        blocked_to = bisect_left(ts, ends[k] + before, lo, n)
-        if blocked_from < blocked_to:
-            if blocked_from - free_from >= shortest:
-                runs.append((free_from, blocked_from))
-            free_from = max(free_from, blocked_to)
-        k += 1
-    if n - free_from >= shortest:
-        runs.append((free_from, n))
-    return runs
+@dataclass(frozen=True)
+class _Layout:
+    """The slots of a space's opening stretches from the first day asked for, in a row: slot
+    ``i`` starts at ``ts[i]`` and lasts ``step`` seconds. ``breaks`` marks each grid's first
+    slot (a run of free slots never crosses into another grid: the grids are different opening
+    stretches, or broken by a clock change); ``marks`` are the indices where a stretch must
+    start afresh (each grid's first slot and each day's), ``dates`` their days."""
+
+    ts: np.ndarray
+    breaks: np.ndarray
+    marks: np.ndarray
+    dates: list[date]
+    is_mark: np.ndarray
+
+
+def _layout(grids: list[_Grid]) -> _Layout:
+    ts: list[float] = []
+    starts: list[int] = []
+    marks: list[int] = []
+    dates: list[date] = []
+    for grid in grids:
+        offset = len(ts) - grid.first
+        starts.append(len(ts))
+        ts.extend(grid.ts[grid.first :])
+        for i, day in grid.days:
+            marks.append(i + offset)
+            dates.append(day)
+    breaks = np.zeros(len(ts), dtype=bool)
+    breaks[starts] = True
+    is_mark = np.zeros(len(ts), dtype=bool)
+    is_mark[marks] = True
+    return _Layout(np.array(ts, dtype=np.float64), breaks, np.array(marks), dates, is_mark)
+
+
+@dataclass(frozen=True)
+class FreeRuns:
+    """Free stretches as arrays: stretch ``k`` runs from ``starts[k]`` to ``ends[k]`` (POSIX
+    seconds) with ``units_free[k]`` units free, on the day ``dates[day[k]]``; in time order."""
+
+    starts: list[float]
+    ends: list[float]
+    units_free: list[int]
+    day: list[int]
+    dates: list[date]
+
+
+NO_RUNS = FreeRuns([], [], [], [], [])
+
+
+def free_runs(
+    space: SpaceGrid,
+    stretches: list[Interval],
+    holds: SpaceHolds,
+    earliest: datetime,
+    first_day: date,
+    last_day: date,
+    layouts: dict | None = None,
+) -> FreeRuns:
+    """Free stretches from ``first_day`` to ``last_day`` (which the caller has already cut at
+    the booking horizon), none starting before ``earliest``. ``stretches`` are the merged
+    opening intervals. ``layouts``: a dict to share slot layouts between spaces with the same
+    hours and grid."""
+    slot = timedelta(minutes=space.slot_minutes)
+    key = (tuple(stretches), earliest, space.slot_minutes, space.tz, first_day, last_day)
+    layouts = {} if layouts is None else layouts
+    layout = layouts.get(key)
+    if layout is None:
+        grids = [
+            grid
+            for stretch in stretches
+            for grid in _grids(stretch, earliest, slot, space.tz, first_day, last_day)
+        ]
+        layout = layouts[key] = _layout(grids)
+    if not len(layout.ts) or space.units < 1:
+        return NO_RUNS
+    step = space.slot_minutes * 60.0
+    before = space.buffer_before_minutes * 60.0
+    after = space.buffer_after_minutes * 60.0
+    shortest = -(-space.min_minutes // space.slot_minutes)
+    free = _free_slots(layout, space.units, holds, before, after, step)
+    if shortest > 1:
+        free = _without_short_runs(free, layout.breaks, shortest)
+    return _stretches(layout, free, step)
+
+
+def _free_slots(
+    layout: _Layout, units: int, holds: SpaceHolds, before: float, after: float, step: float
+) -> np.ndarray:
+    """Which unit is free in which slot (units x slots). Slot ``i`` is blocked for a hold when
+    ``ts[i] - before < end`` and ``ts[i] + step + after > start``: as the slots are in time
+    order, the slots a hold blocks are one range of indices, found by bisection."""
+    ts, n = layout.ts, len(layout.ts)
+    mine = (holds.units >= 1) & (holds.units <= units)  # units a space no longer has: ignored
+    blocked_from = np.searchsorted(ts, holds.starts[mine] - step - after, side="right")
+    blocked_to = np.searchsorted(ts, holds.ends[mine] + before, side="left")
+    hit = blocked_from < blocked_to
+    row = (holds.units[mine][hit] - 1) * (n + 1)
+    size = units * (n + 1)
+    # +1 where a blocked range begins, -1 where it ends: a running sum counts the holds on a slot.
+    edges = np.bincount(row + blocked_from[hit], minlength=size) - np.bincount(
+        row + blocked_to[hit], minlength=size
+    )
+    return np.cumsum(edges.reshape(units, n + 1), axis=1)[:, :n] == 0
+
+
+def _without_short_runs(free: np.ndarray, breaks: np.ndarray, shortest: int) -> np.ndarray:
+    """``free`` less the runs of a unit shorter than ``shortest`` slots (a run ends where the
+    unit is held or its grid ends)."""
+    units, n = free.shape
+    continues = np.zeros_like(free)
+    continues[:, :-1] = free[:, :-1] & free[:, 1:] & ~breaks[1:]
+    begins = free.copy()
+    begins[:, 1:] &= ~continues[:, :-1]
+    firsts = np.flatnonzero(begins)
+    lasts = np.flatnonzero(free & ~continues)
+    short = (lasts + 1 - firsts) < shortest
+    if not short.any():
+        return free
+    size = units * n + 1
+    inside = np.cumsum(
+        np.bincount(firsts[short], minlength=size) - np.bincount(lasts[short] + 1, minlength=size)
+    )[:-1]
+    return free & (inside.reshape(units, n) == 0)
+
+
+def _stretches(layout: _Layout, free: np.ndarray, step: float) -> FreeRuns:
+    """Runs of slots with the same free units: they change where a unit's free run begins or
+    ends, and start afresh at each grid's and each day's first slot."""
+    n = len(layout.ts)
+    changes = layout.is_mark.copy()
+    changes[1:] |= (free[:, 1:] != free[:, :-1]).any(axis=0)
+    points = np.flatnonzero(changes)
+    count = free.sum(axis=0)[points]
+    ends = np.empty_like(points)
+    ends[:-1] = points[1:]
+    ends[-1] = n
+    keep = count > 0
+    firsts, ends = points[keep], ends[keep]
+    # A stretch ends where its last slot does: the next grid may start later.
+    starts = layout.ts[firsts]
+    return FreeRuns(
+        starts.tolist(),
+        (layout.ts[ends - 1] + step).tolist(),
+        count[keep].tolist(),
+        (np.searchsorted(layout.marks, firsts, side="right") - 1).tolist(),
+        layout.dates,
+    )
+
+
+def stretches_by_day(runs: FreeRuns, tz: ZoneInfo) -> dict[date, list[FreeStretch]]:
+    """``runs`` by day, as datetimes in ``tz``."""
+    by_day: dict[date, list[FreeStretch]] = defaultdict(list)
+    moments: dict[float, datetime] = {}
+    for start, end, units, day in zip(
+        runs.starts, runs.ends, runs.units_free, runs.day, strict=True
+    ):
+        for at in (start, end):
+            if at not in moments:
+                moments[at] = datetime.fromtimestamp(at, tz)
+        by_day[runs.dates[day]].append(FreeStretch(moments[start], moments[end], units))
+    return by_day
 
 
 def free_stretches(
     space: SpaceGrid,
     stretches: list[Interval],
-    holds: dict[int, UnitHolds],
+    holds: SpaceHolds,
     earliest: datetime,
     first_day: date,
     last_day: date,
-    grids: dict | None = None,
+    layouts: dict | None = None,
 ) -> dict[date, list[FreeStretch]]:
-    """Free stretches by day from ``first_day`` to ``last_day`` (which the caller has already
-    cut at the booking horizon), none starting before ``earliest``. ``stretches`` are the
-    merged opening intervals, ``holds`` each unit's holds (units without holds may be left
-    out). ``grids``: a dict to share slot grids between spaces with the same hours."""
-    tz = space.tz
-    slot = timedelta(minutes=space.slot_minutes)
-    step = space.slot_minutes * 60.0
-    before, after = space.buffer_before_minutes * 60.0, space.buffer_after_minutes * 60.0
-    shortest = -(-space.min_minutes // space.slot_minutes)
-    grids = {} if grids is None else grids
-    by_day: dict[date, list[FreeStretch]] = defaultdict(list)
-    for stretch in stretches:
-        key = (stretch.start, stretch.end, earliest, space.slot_minutes, first_day, last_day)
-        if key not in grids:
-            grids[key] = _grids(stretch, earliest, slot, tz, first_day, last_day)
-        for grid in grids[key]:
-            _sweep(grid, space.units, holds, before, after, step, shortest, by_day)
-    return by_day
-
-
-def _sweep(
-    grid: _Grid,
-    units: int,
-    holds: dict[int, UnitHolds],
-    before: float,
-    after: float,
-    step: float,
-    shortest: int,
-    by_day: dict[date, list[FreeStretch]],
-) -> None:
-    # Each unit's runs change the count of free units where they begin and end. Runs of one
-    # unit never touch (a blocked slot lies between), so the set of free units changes at
-    # exactly those points: a stretch ends there, and at each day's first slot.
-    change: dict[int, int] = {}
-    for unit in range(1, units + 1):
-        for i, j in _unit_runs(grid, holds.get(unit, NO_HOLDS), before, after, step, shortest):
-            change[i] = change.get(i, 0) + 1
-            change[j] = change.get(j, 0) - 1
-    if not change:
-        return
-    n, day_at = len(grid.ts), grid.day_at
-    free = 0
-    open_at = -1
-    day = grid.days[0][1]
-    for i in sorted(change.keys() | day_at.keys()):
-        if open_at >= 0:
-            by_day[day].append(FreeStretch(grid.at(open_at), grid.at(i), free))
-            open_at = -1
-        free += change.get(i, 0)
-        day = day_at.get(i, day)
-        if free and i < n:
-            open_at = i
+    """``free_runs`` by day, as datetimes in the space's zone."""
+    runs = free_runs(space, stretches, holds, earliest, first_day, last_day, layouts)
+    return stretches_by_day(runs, space.tz)

@@ -163,7 +163,7 @@ def old_and_new(case: dict) -> tuple[list, list]:
     new = freetime.free_stretches(
         grid,
         case["stretches"],
-        {unit: freetime.UnitHolds(list(spans)) for unit, spans in case["holds"].items()},
+        freetime.SpaceHolds.of_units(case["holds"]),
         case["earliest"],
         case["first"],
         min(case["last"], case["latest_day"]),

@@ -310,8 +310,8 @@ def test_holds_are_read_as_exactly_their_timestamps() -> None:
     holds = unit_holds([space], TUESDAY, WEDNESDAY)[space.id]
 
     expected = [m.timestamp() for m in moments]
-    assert [holds[unit].starts for unit in (1, 2)] == [expected, expected]
-    assert holds[1].ends == [(m + timedelta(minutes=7)).timestamp() for m in moments]
+    ends = [(m + timedelta(minutes=7)).timestamp() for m in moments]
+    assert holds.of_unit(1) == holds.of_unit(2) == list(zip(expected, ends, strict=True))
 
 
 def test_booking_choices_count_real_time_on_a_day_the_clocks_go_back() -> None:
