@@ -135,9 +135,9 @@ class CenterAvailabilityView(APIView):
     @reads_replica
     def get(self, request: Request, pk: str) -> Response:
         """Availability of every bookable space of a center, in one response."""
-        center = get_object_or_404(active_centers(), pk=pk)
+        spaces = selectors.open_center_spaces(int(pk))
+        center = spaces[0].center if spaces else get_object_or_404(active_centers(), pk=pk)
         start, days = _window(request, center)
-        spaces = selectors.center_bookable_spaces(center)
         days_by_space = availability_json(spaces, start, days)
         return Response(PrerenderedJSON(center_body(center.id, spaces, days_by_space)))
 

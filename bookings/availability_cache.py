@@ -33,7 +33,7 @@ from centers.selectors import space_hours
 
 # Versions make entries exact; expiry only keeps the cache from filling with days gone by.
 CACHE_SECONDS = 24 * 3600
-KEY_PREFIX = "avail2"  # avail1 held the day's data, not its text
+KEY_PREFIX = "avail3"  # avail1 held the day's data, not its text; avail2 the date elsewhere
 
 
 def versions(spaces: Sequence[Space], first: date, last: date) -> dict[tuple[int, date], int]:
@@ -53,40 +53,42 @@ class _Render:
     time is formatted once per request."""
 
     def __init__(self) -> None:
-        self.texts: dict[tuple[float, tzinfo], str] = {}
+        # By zone, POSIX seconds as DRF writes an aware datetime.
+        self.texts: dict[tzinfo, dict[float, str]] = {}
+        # By ``id`` of a DayHours (alive for the request): its date and opening.
+        self.heads: dict[int, str] = {}
 
     def text(self, moment: float, tz: tzinfo) -> str:
-        """``moment`` (POSIX seconds) in ``tz``, as DRF writes an aware datetime."""
-        text = self.texts.get((moment, tz))
+        texts = self.texts.setdefault(tz, {})
+        text = texts.get(moment)
         if text is None:
-            text = self.texts[(moment, tz)] = datetime.fromtimestamp(moment, tz).isoformat()
+            text = texts[moment] = datetime.fromtimestamp(moment, tz).isoformat()
         return text
 
     def free(self, runs: FreeRuns, tz: tzinfo) -> dict[date, str]:
         """Each day's free stretches, as the inside of its ``free`` array."""
-        text, dates = self.text, runs.dates
-        by_day: dict[date, list[str]] = {}
-        for start, end, units, mark in zip(
-            runs.starts, runs.ends, runs.units_free, runs.day, strict=True
-        ):
-            stretch = (
-                f'{{"start":"{text(start, tz)}","end":"{text(end, tz)}","units_free":{units}}}'
-            )
-            # Several marks may share a day (each opening stretch starts one).
-            day = dates[mark]
-            if day in by_day:
-                by_day[day].append(stretch)
-            else:
-                by_day[day] = [stretch]
-        return {day: ",".join(parts) for day, parts in by_day.items()}
+        texts = self.texts.setdefault(tz, {})
+        for moment in {*runs.starts, *runs.ends}.difference(texts):
+            texts[moment] = datetime.fromtimestamp(moment, tz).isoformat()
+        stretches = [
+            f'{{"start":"{texts[start]}","end":"{texts[end]}","units_free":{units}}}'
+            for start, end, units in zip(runs.starts, runs.ends, runs.units_free, strict=True)
+        ]
+        return {day: ",".join(stretches[i:j]) for day, i, j in runs.days}
 
-    def day(self, day: date, opening: list[Interval], free: str, tz: tzinfo) -> str:
-        text = self.text
-        open_ = ",".join(
-            f'{{"start":"{text(i.start.timestamp(), tz)}","end":"{text(i.end.timestamp(), tz)}"}}'
-            for i in opening
-        )
-        return f'{{"date":"{day.isoformat()}","open":[{open_}],"free":[{free}]}}'
+    def day(self, hours: DayHours, free: str, tz: tzinfo) -> str:
+        """A day of a space: ``hours`` may be shared by spaces (``space_hours(shared=True)``),
+        so its dated opening text is made once."""
+        head = self.heads.get(id(hours))
+        if head is None:
+            text = self.text
+            open_ = ",".join(
+                f'{{"start":"{text(i.start.timestamp(), tz)}",'
+                f'"end":"{text(i.end.timestamp(), tz)}"}}'
+                for i in hours.intervals
+            )
+            head = self.heads[id(hours)] = f'{{"date":"{hours.date.isoformat()}","open":[{open_}]'
+        return f'{head},"free":[{free}]}}'
 
 
 def _crossed_midnights(stretches: list[Interval], tz: tzinfo) -> set[date]:
@@ -138,12 +140,20 @@ def _grid_key(space: Space) -> str:
     )
 
 
-def _key(space_id: int, grid: str, hours: DayHours, version: int, cut: str) -> str:
-    opening = ",".join(
-        f"{i.start.hour}.{i.start.minute}-{i.end.day}.{i.end.hour}.{i.end.minute}"
-        for i in hours.intervals
+def _opening(hours: DayHours) -> str:
+    """The day's opening intervals as a key part."""
+    return (
+        hours.date.isoformat()
+        + ":"
+        + ",".join(
+            f"{i.start.hour}.{i.start.minute}-{i.end.day}.{i.end.hour}.{i.end.minute}"
+            for i in hours.intervals
+        )
     )
-    return f"{KEY_PREFIX}:{space_id}:{hours.date.isoformat()}:{version}:{grid}:{opening}:{cut}"
+
+
+def _key(space_id: int, grid: str, opening: str, version: int, cut: str) -> str:
+    return f"{KEY_PREFIX}:{space_id}:{version}:{grid}:{opening}:{cut}"
 
 
 def availability_json(
@@ -157,12 +167,14 @@ def availability_json(
     now = now or timezone.now()
     end = start + timedelta(days=days - 1)
     known = versions(spaces, start, end)  # before the holds: see the module's doc
-    hours = space_hours(spaces, start - timedelta(days=1), end)
+    hours = space_hours(spaces, start - timedelta(days=1), end, shared=True)
 
     keys: dict[tuple[int, date], str] = {}
     must_compute: dict[int, list[date]] = {}  # days that cannot be cached, by space
     self_contained: set[tuple[int, date]] = set()
     one_offset: dict = {}
+    openings: dict[int, str] = {}  # by id of a shared DayHours
+    cuts: dict[tuple, str | None] = {}
     for space in spaces:
         if not rules.is_bookable(space):
             continue
@@ -178,10 +190,16 @@ def availability_json(
             cut = None
             if day not in crossed:
                 self_contained.add((space.id, day))
-                cut = _cut(space, day, earliest, one_offset)
+                at = (earliest, space.slot_minutes, space.center.tz, day)
+                if at not in cuts:
+                    cuts[at] = _cut(space, day, earliest, one_offset)
+                cut = cuts[at]
             if cut is not None:
+                opening = openings.get(id(day_hours))
+                if opening is None:
+                    opening = openings[id(day_hours)] = _opening(day_hours)
                 version = known.get((space.id, day), 0)
-                keys[(space.id, day)] = _key(space.id, grid, day_hours, version, cut)
+                keys[(space.id, day)] = _key(space.id, grid, opening, version, cut)
             else:
                 must_compute.setdefault(space.id, []).append(day)
     cached = cache.get_many(keys.values()) if keys else {}
@@ -218,7 +236,7 @@ def availability_json(
             if key is not None and key in cached:
                 out.append(cached[key])
                 continue
-            text = render.day(day, day_hours.intervals, free.get(day, ""), tz)
+            text = render.day(day_hours, free.get(day, ""), tz)
             if key is not None and last is not None and day <= last:
                 fresh[key] = text
             out.append(text)

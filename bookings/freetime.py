@@ -17,7 +17,6 @@ their length in real time, as ``bookings.rules.check_times`` accepts bookings (s
 ``_grids_across_a_clock_change``).
 """
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
@@ -222,14 +221,14 @@ class _Layout:
     """The slots of a space's opening stretches from the first day asked for, in a row: slot
     ``i`` starts at ``ts[i]`` and lasts ``step`` seconds. ``breaks`` marks each grid's first
     slot (a run of free slots never crosses into another grid: the grids are different opening
-    stretches, or broken by a clock change); ``marks`` are the indices where a stretch must
-    start afresh (each grid's first slot and each day's), ``dates`` their days."""
+    stretches, or broken by a clock change); ``is_mark`` the slots where a stretch must start
+    afresh (each grid's first slot and each day's); slot ``i`` lies on ``dates[day[i]]``."""
 
     ts: np.ndarray
     breaks: np.ndarray
-    marks: np.ndarray
-    dates: list[date]
     is_mark: np.ndarray
+    day: np.ndarray
+    dates: list[date]
 
 
 def _layout(grids: list[_Grid]) -> _Layout:
@@ -237,33 +236,37 @@ def _layout(grids: list[_Grid]) -> _Layout:
     starts: list[int] = []
     marks: list[int] = []
     dates: list[date] = []
+    mark_day: list[int] = []  # index into ``dates`` of each mark's day
     for grid in grids:
         offset = len(ts) - grid.first
         starts.append(len(ts))
         ts.extend(grid.ts[grid.first :])
         for i, day in grid.days:
             marks.append(i + offset)
-            dates.append(day)
+            if not dates or dates[-1] != day:  # grids and their days come in time order
+                dates.append(day)
+            mark_day.append(len(dates) - 1)
     breaks = np.zeros(len(ts), dtype=bool)
     breaks[starts] = True
     is_mark = np.zeros(len(ts), dtype=bool)
     is_mark[marks] = True
-    return _Layout(np.array(ts, dtype=np.float64), breaks, np.array(marks), dates, is_mark)
+    day = np.array(mark_day, dtype=np.int64)[np.cumsum(is_mark) - 1] if ts else np.empty(0)
+    return _Layout(np.array(ts, dtype=np.float64), breaks, is_mark, day, dates)
 
 
 @dataclass(frozen=True)
 class FreeRuns:
-    """Free stretches as arrays: stretch ``k`` runs from ``starts[k]`` to ``ends[k]`` (POSIX
-    seconds) with ``units_free[k]`` units free, on the day ``dates[day[k]]``; in time order."""
+    """Free stretches as lists: stretch ``k`` runs from ``starts[k]`` to ``ends[k]`` (POSIX
+    seconds) with ``units_free[k]`` units free, in time order; ``days`` gives each day that has
+    any as (day, its first k, the k after its last)."""
 
     starts: list[float]
     ends: list[float]
     units_free: list[int]
-    day: list[int]
-    dates: list[date]
+    days: list[tuple[date, int, int]]
 
 
-NO_RUNS = FreeRuns([], [], [], [], [])
+NO_RUNS = FreeRuns([], [], [], [])
 
 
 def free_runs(
@@ -355,29 +358,28 @@ def _stretches(layout: _Layout, free: np.ndarray, step: float) -> FreeRuns:
     ends[-1] = n
     keep = count > 0
     firsts, ends = points[keep], ends[keep]
-    # A stretch ends where its last slot does: the next grid may start later.
-    starts = layout.ts[firsts]
+    if not len(firsts):
+        return NO_RUNS
+    day = layout.day[firsts]
+    bounds = [0, *(np.flatnonzero(day[1:] != day[:-1]) + 1).tolist(), len(firsts)]
+    dates = layout.dates
     return FreeRuns(
-        starts.tolist(),
+        layout.ts[firsts].tolist(),
+        # A stretch ends where its last slot does: the next grid may start later.
         (layout.ts[ends - 1] + step).tolist(),
         count[keep].tolist(),
-        (np.searchsorted(layout.marks, firsts, side="right") - 1).tolist(),
-        layout.dates,
+        [(dates[day[i]], i, j) for i, j in pairwise(bounds)],
     )
 
 
 def stretches_by_day(runs: FreeRuns, tz: ZoneInfo) -> dict[date, list[FreeStretch]]:
     """``runs`` by day, as datetimes in ``tz``."""
-    by_day: dict[date, list[FreeStretch]] = defaultdict(list)
-    moments: dict[float, datetime] = {}
-    for start, end, units, day in zip(
-        runs.starts, runs.ends, runs.units_free, runs.day, strict=True
-    ):
-        for at in (start, end):
-            if at not in moments:
-                moments[at] = datetime.fromtimestamp(at, tz)
-        by_day[runs.dates[day]].append(FreeStretch(moments[start], moments[end], units))
-    return by_day
+    moments = {at: datetime.fromtimestamp(at, tz) for at in {*runs.starts, *runs.ends}}
+    starts, ends, units = runs.starts, runs.ends, runs.units_free
+    return {
+        day: [FreeStretch(moments[starts[k]], moments[ends[k]], units[k]) for k in range(i, j)]
+        for day, i, j in runs.days
+    }
 
 
 def free_stretches(

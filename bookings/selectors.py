@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 import numpy as np
-from django.db import connection
+from django.db import connections, router
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -60,30 +60,37 @@ def hold_window(spaces: Sequence[Space], start: date, end: date) -> tuple[dateti
 
 # Each space's holds as three packed arrays, built by the server: reading 10,000 holds as rows of
 # datetimes took three times as long as the query, and even float arrays take a parse per number.
-# ``date_part`` gives exactly ``datetime.timestamp()`` (both divide the microseconds since 1970
-# by a million, correctly rounded); ``float8send``/``int2send`` are big-endian.
+# Times go as PostgreSQL's binary timestamps (big-endian microseconds since 2000): no arithmetic
+# on the server, and the covering index (space, end, start) INCLUDE (unit) answers it alone.
 _PACKED_HOLDS = """
-    SELECT space_id, string_agg(int2send(unit::smallint), ''),
-        string_agg(float8send(date_part('epoch', start)), ''),
-        string_agg(float8send(date_part('epoch', "end")), '')
+    SELECT space_id, string_agg(int2send(unit), ''), string_agg(timestamptz_send(start), ''),
+        string_agg(timestamptz_send("end"), '')
     FROM bookings_spacehold
     WHERE space_id = ANY(%s) AND "end" > %s AND start < %s
     GROUP BY space_id
 """
+_POSTGRES_EPOCH_US = 946_684_800 * 10**6  # 2000-01-01 in microseconds since 1970
+
+
+def _seconds(packed: bytes) -> np.ndarray:
+    """Packed PostgreSQL timestamps as POSIX seconds, exactly ``datetime.timestamp()``: both
+    divide the microseconds since 1970, an integer below 2**53, by a million, correctly
+    rounded."""
+    return (np.frombuffer(packed, ">i8") + _POSTGRES_EPOCH_US) / 1e6
 
 
 def unit_holds(spaces: Sequence[Space], start: date, end: date) -> dict[int, SpaceHolds]:
     """The holds of each space that can bear on ``start``..``end``, in one query."""
     window_start, window_end = hold_window(spaces, start, end)
     ids = [s.id for s in spaces]
+    # Raw SQL is not routed: ask the router where the ORM would read (the replica, may be).
+    connection = connections[router.db_for_read(SpaceHold)]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(_PACKED_HOLDS, [ids, window_start, window_end])
             return {
                 space_id: SpaceHolds(
-                    np.frombuffer(units, ">i2").astype(np.int64),
-                    np.frombuffer(starts, ">f8").astype(np.float64),
-                    np.frombuffer(ends, ">f8").astype(np.float64),
+                    np.frombuffer(units, ">i2").astype(np.int64), _seconds(starts), _seconds(ends)
                 )
                 for space_id, units, starts, ends in cursor.fetchall()
             }
@@ -163,6 +170,19 @@ def center_bookable_spaces(center: Center) -> list[Space]:
     spaces = list(Space.objects.filter(center=center, is_active=True, bookable=True))
     for space in spaces:
         space.center = center  # loaded already; spares a query per space
+    return spaces
+
+
+def open_center_spaces(center_id: int) -> list[Space]:
+    """The bookable spaces of an active center, with the center, in one query; none when the
+    center is closed or has none."""
+    spaces = list(
+        Space.objects.filter(
+            center_id=center_id, center__is_active=True, is_active=True, bookable=True
+        ).select_related("center")
+    )
+    for space in spaces[1:]:
+        space.center = spaces[0].center  # one object: the zone's offsets are worked out once
     return spaces
 
 

@@ -67,13 +67,16 @@ def space_hours(
     end: date,
     *,
     proposed: OpeningException | None = None,
+    shared: bool = False,
 ) -> dict[int, list[DayHours]]:
     """Opening hours of each space from ``start`` to ``end`` (inclusive, in its center's zone).
 
     Two queries however many spaces are asked for; ``space.center`` must be loaded already
     (``select_related("center")``). A space's own weekly rules replace its center's; its own
     exceptions win over the center's (a holiday closing the building). ``proposed`` is a dated
-    exception not saved yet (or a changed one): the hours as they would be with it.
+    exception not saved yet (or a changed one): the hours as they would be with it. ``shared``:
+    spaces with the same hours get the same ``DayHours`` objects, for a caller that only reads
+    them (availability of a whole center: copies for 30 rooms cost more than the query).
     """
     if not spaces:
         return {}
@@ -103,7 +106,10 @@ def space_hours(
                 rule_layers=[own_rules, rules[("center", space.center_id)]],
                 exception_layers=[own_exceptions, exceptions[("center", space.center_id)]],
             )
-        hours[space.id] = [DayHours(d.date, list(d.intervals), d.note) for d in worked_out[scope]]
+        days = worked_out[scope]
+        hours[space.id] = (
+            days if shared else [DayHours(d.date, list(d.intervals), d.note) for d in days]
+        )
     return hours
 
 
