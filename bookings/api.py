@@ -10,7 +10,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -31,7 +31,7 @@ from bookings.models import Booking
 from bookings.services.create import booking_create, member_team
 from bookings.services.lifecycle import booking_cancel, booking_check_in
 from centers.models import Center
-from centers.selectors import active_centers, active_spaces, local_today
+from centers.selectors import active_spaces, local_today
 from core import idempotency
 from core.acting import actor_of
 from core.db_router import reads_replica
@@ -135,8 +135,9 @@ class CenterAvailabilityView(APIView):
     @reads_replica
     def get(self, request: Request, pk: str) -> Response:
         """Availability of every bookable space of a center, in one response."""
-        spaces = selectors.open_center_spaces(int(pk))
-        center = spaces[0].center if spaces else get_object_or_404(active_centers(), pk=pk)
+        center, spaces = selectors.open_center_spaces(int(pk))
+        if center is None:
+            raise Http404
         start, days = _window(request, center)
         days_by_space = availability_json(spaces, start, days)
         return Response(PrerenderedJSON(center_body(center.id, spaces, days_by_space)))

@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
-from django.db.models import Sum
+from django.db import connections, router
 from django.utils import timezone
 
 from bookings import rules
@@ -37,15 +37,18 @@ KEY_PREFIX = "avail3"  # avail1 held the day's data, not its text; avail2 the da
 
 
 def versions(spaces: Sequence[Space], first: date, last: date) -> dict[tuple[int, date], int]:
-    rows = (
-        AvailabilityChange.objects.filter(
-            space__in=[s.id for s in spaces], day__gte=first, day__lte=last
+    """The version of each (space, day) that has one. Raw SQL (routed as the ORM reads): the
+    ORM's compiling of this one-line sum took longer than the database's answer."""
+    connection = connections[router.db_for_read(AvailabilityChange)]
+    ids = [s.id for s in spaces]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT space_id, day, SUM(weight) FROM {AvailabilityChange._meta.db_table} "
+            f"WHERE space_id IN ({', '.join(['%s'] * len(ids))}) AND day >= %s AND day <= %s "
+            "GROUP BY space_id, day",
+            [*ids, first, last],
         )
-        .order_by()
-        .values_list("space_id", "day")
-        .annotate(version=Sum("weight"))
-    )
-    return {(space_id, day): version for space_id, day, version in rows}
+        return {(space_id, day): version for space_id, day, version in cursor.fetchall()}
 
 
 class _Render:
