@@ -280,19 +280,24 @@ def free_runs(
 ) -> FreeRuns:
     """Free stretches from ``first_day`` to ``last_day`` (which the caller has already cut at
     the booking horizon), none starting before ``earliest``. ``stretches`` are the merged
-    opening intervals. ``layouts``: a dict to share slot layouts between spaces with the same
-    hours and grid."""
-    slot = timedelta(minutes=space.slot_minutes)
-    key = (tuple(stretches), earliest, space.slot_minutes, space.tz, first_day, last_day)
+    opening intervals. ``layouts``: a dict to share slot grids and layouts between spaces with
+    the same hours and slot length (a grid depends on the notice period only where it cuts
+    into the stretch)."""
+    tz, minutes = space.tz, space.slot_minutes
+    slot = timedelta(minutes=minutes)
     layouts = {} if layouts is None else layouts
+    grid_lists = []
+    for stretch in stretches:
+        begin = max(stretch.start, earliest)
+        key = (stretch.start, stretch.end, begin, minutes, tz, first_day, last_day)
+        grids = layouts.get(key)
+        if grids is None:
+            grids = layouts[key] = _grids(stretch, begin, slot, tz, first_day, last_day)
+        grid_lists.append(grids)
+    key = tuple(map(id, grid_lists))  # the lists live in ``layouts`` as long as the key
     layout = layouts.get(key)
     if layout is None:
-        grids = [
-            grid
-            for stretch in stretches
-            for grid in _grids(stretch, earliest, slot, space.tz, first_day, last_day)
-        ]
-        layout = layouts[key] = _layout(grids)
+        layout = layouts[key] = _layout([grid for grids in grid_lists for grid in grids])
     if not len(layout.ts) or space.units < 1:
         return NO_RUNS
     step = space.slot_minutes * 60.0
