@@ -90,8 +90,8 @@ def booking_create(
         if not as_staff:
             rules.check_quotas(space, member, team, start, end, now)
         block_start, block_end = holds.buffered(space, start, end)
-        units = holds.free_units(space, block_start, block_end)
-        if not units:
+        unit = holds.unit_to_take(space, block_start, block_end)
+        if unit is None:
             raise errors.SlotTaken()
         status = (
             Booking.Status.PENDING
@@ -100,7 +100,7 @@ def booking_create(
         )
         booking = Booking.objects.create(
             space=space,
-            unit=units[0],
+            unit=unit,
             member=member,
             team=team,
             series=series,

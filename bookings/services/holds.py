@@ -7,7 +7,7 @@ what invalidates the cached availability of those days."""
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
 from django.db.models import QuerySet
 
 from bookings import errors
@@ -32,14 +32,20 @@ def buffered(space: Space, start: datetime, end: datetime) -> tuple[datetime, da
     )
 
 
-def free_units(space: Space, start: datetime, end: datetime) -> list[int]:
-    """Units with no hold overlapping [start, end) (already buffered by the caller)."""
+def unit_to_take(space: Space, start: datetime, end: datetime) -> int | None:
+    """The first unit with no hold overlapping [start, end) (already buffered by the caller),
+    or None. A space of one unit on PostgreSQL is not read: there is no unit to choose, and
+    the exclusion constraint (migration 0002) refuses an overlapping hold, which ``take``
+    turns into SlotTaken (the caller's transaction, holding the booking written before it,
+    rolls back). SQLite has no such constraint: there the holds are read."""
+    if space.units == 1 and connection.vendor == "postgresql":
+        return 1
     taken = set(
         SpaceHold.objects.filter(space=space, end__gt=start, start__lt=end).values_list(
             "unit", flat=True
         )
     )
-    return [unit for unit in range(1, space.units + 1) if unit not in taken]
+    return next((unit for unit in range(1, space.units + 1) if unit not in taken), None)
 
 
 def affected_days(space: Space, spans: Iterable[tuple[datetime, datetime]]) -> set[date]:
