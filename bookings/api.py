@@ -197,7 +197,11 @@ class BookingCreateSerializer(StrictSerializer):
     )
 
     def validate_space(self, value: int) -> Any:
-        space = active_spaces().filter(pk=value).first()
+        # With its center only: most spaces have no eligibility rule, and for one that has,
+        # the rule is read when the booking checks it (its team only for the refusal's words).
+        space = (
+            active_spaces().select_related(None).select_related("center").filter(pk=value).first()
+        )
         if space is None:
             raise serializers.ValidationError(_("There is no such space."))
         return space
