@@ -40,6 +40,7 @@ from core.filters import MAX_ID, StrictBooleanFilter
 from core.renderers import PrerenderedJSON
 from core.serializers import (
     ErrorSerializer,
+    FieldsBuiltOnceMixin,
     StrictCharField,
     StrictIntegerField,
     StrictSerializer,
@@ -146,7 +147,7 @@ class CenterAvailabilityView(APIView):
 # --- Bookings ------------------------------------------------------------------------------------
 
 
-class BookingSerializer(serializers.ModelSerializer):
+class BookingSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
     space_name = serializers.CharField(source="space.name", read_only=True)
     center = serializers.IntegerField(source="space.center_id", read_only=True)
     access_code = serializers.CharField(

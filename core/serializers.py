@@ -6,6 +6,7 @@ client that misspells a field or sends the wrong type would then get a 200 and a
 every write serializer is a ``StrictSerializer`` and uses the strict fields below.
 """
 
+import copy
 from collections.abc import Mapping
 from typing import Any
 
@@ -40,6 +41,19 @@ class StrictMixin:
 
 class StrictSerializer(StrictMixin, serializers.Serializer):
     pass
+
+
+class FieldsBuiltOnceMixin:
+    # For a ModelSerializer whose fields depend on nothing but its class: DRF builds them from
+    # the model's fields again for every instance (0.3 ms for a booking's 16), here once per
+    # class, then copied as DRF copies declared fields. (A comment, not a docstring: the schema
+    # would show a docstring as the description of every serializer using it.)
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        cls = type(self)
+        if "_fields_built" not in cls.__dict__:
+            cls._fields_built = super().get_fields()  # type: ignore[misc]
+        return copy.deepcopy(cls._fields_built)
 
 
 class StrictCharField(serializers.CharField):
