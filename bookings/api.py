@@ -30,7 +30,7 @@ from bookings.ics import MEDIA_TYPE, booking_ics
 from bookings.models import Booking
 from bookings.services.create import booking_create, member_team
 from bookings.services.lifecycle import booking_cancel, booking_check_in
-from centers.models import Center
+from centers.models import Center, Space
 from centers.selectors import active_spaces, local_today
 from core import idempotency
 from core.acting import actor_of
@@ -200,12 +200,11 @@ class BookingCreateSerializer(StrictSerializer):
     def validate_space(self, value: int) -> Any:
         # With its center only: most spaces have no eligibility rule, and for one that has,
         # the rule is read when the booking checks it (its team only for the refusal's words).
-        space = (
-            active_spaces().select_related(None).select_related("center").filter(pk=value).first()
-        )
-        if space is None:
-            raise serializers.ValidationError(_("There is no such space."))
-        return space
+        # ``get``, not ``first``: no ORDER BY by the spaces' ordering to build for one row.
+        try:
+            return active_spaces().select_related(None).select_related("center").get(pk=value)
+        except Space.DoesNotExist:
+            raise serializers.ValidationError(_("There is no such space.")) from None
 
 
 class CancelSerializer(StrictSerializer):
