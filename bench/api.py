@@ -10,7 +10,8 @@ answer sizes and the plan of the hold query.
     BENCH_REDIS_URL=redis://127.0.0.1:6379/7 .venv/bin/python bench/api.py
 
 PostgreSQL only (the servers are other processes; the history is made in SQL).
-``BENCH_ONLY=write`` runs the bookings part alone (no demo or busy center to build).
+``BENCH_ONLY=write`` runs the bookings part alone (no demo or busy center to build);
+``BENCH_WRITE_UNITS=4`` books spaces of four units instead of one.
 """
 
 import io
@@ -29,6 +30,9 @@ WRITE_SPACES = 20
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "3"))
 WRITE_ONLY = os.environ.get("BENCH_ONLY") == "write"
+# Units of each space booked: 1 (a meeting room: the exclusion constraint alone picks the unit)
+# or more (a laundry: the free units are read under the lock first).
+WRITE_UNITS = int(os.environ.get("BENCH_WRITE_UNITS", "1"))
 
 
 def add_history(spaces) -> int:
@@ -99,6 +103,7 @@ def write_setup():
             max_days_ahead=60,
             min_notice_minutes=0,
             max_active_per_member=10_000,
+            units=WRITE_UNITS,
         )
         for n in range(WRITE_SPACES)
     ]
