@@ -2,10 +2,11 @@
 slot grid out. No queries here; ``bookings.selectors`` loads the rows.
 
 Interval arithmetic on arrays rather than a Python test of every slot: each hold blocks a range
-of slot indices (found by bisection, all holds of a space at once), a running sum of the ranges'
-ends marks each unit's free slots, and a stretch ends wherever one unit's free run begins or
-ends. A space's fortnight is a few numpy calls whatever its holds and units; a Python loop per
-hold and unit took three times as long for a busy center (bench/availability.py).
+of slot indices (found by bisection, all holds of all spaces asked at once), a running sum of the
+ranges' ends marks each unit's free slots, and a stretch ends wherever one unit's free run begins
+or ends. A center's fortnight is a fixed number of numpy calls whatever its spaces, holds and
+units; a Python loop per hold and unit took three times as long for a busy center
+(bench/availability.py).
 
 The answer is exactly that of testing every slot (``tests/bookings/reference_availability.py``
 keeps that algorithm, and a property test compares the two): a slot starting at ``t`` is free
@@ -48,10 +49,9 @@ class SpaceGrid:
 
 
 class SpaceHolds:
-    """A space's holds as three arrays: the unit held, and its start and end as POSIX seconds
-    (float64, exactly ``datetime.timestamp()``). In any order: each hold blocks a range of slots
-    on its own. Timestamps, not datetimes: comparing aware datetimes of different zones calls
-    ``utcoffset()`` on both sides every time."""
+    """A space's holds as three int64 arrays: the unit held, and its start and end in
+    microseconds since 1970 (exact, as the database stores them). In any order: each hold
+    blocks a range of slots on its own."""
 
     __slots__ = ("ends", "starts", "units")
 
@@ -60,23 +60,23 @@ class SpaceHolds:
 
     @classmethod
     def of_units(cls, spans: dict[int, list[tuple[float, float]]]) -> "SpaceHolds":
-        """From each unit's (start, end) pairs."""
+        """From each unit's (start, end) pairs in POSIX seconds (``datetime.timestamp()``:
+        rounding recovers its microseconds exactly)."""
         pairs = [(unit, s, e) for unit, unit_spans in spans.items() for s, e in unit_spans]
         return cls(
             np.array([u for u, _, _ in pairs], dtype=np.int64),
-            np.array([s for _, s, _ in pairs], dtype=np.float64),
-            np.array([e for _, _, e in pairs], dtype=np.float64),
+            np.array([round(s * 1e6) for _, s, _ in pairs], dtype=np.int64),
+            np.array([round(e * 1e6) for _, _, e in pairs], dtype=np.int64),
         )
 
     def of_unit(self, unit: int) -> list[tuple[float, float]]:
-        """One unit's holds as sorted (start, end) pairs."""
+        """One unit's holds as sorted (start, end) pairs in POSIX seconds."""
         mine = self.units == unit
-        return sorted(zip(self.starts[mine].tolist(), self.ends[mine].tolist(), strict=True))
+        starts, ends = (self.starts[mine] / 1e6).tolist(), (self.ends[mine] / 1e6).tolist()
+        return sorted(zip(starts, ends, strict=True))
 
 
-NO_HOLDS = SpaceHolds(
-    np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64), np.empty(0, dtype=np.float64)
-)
+NO_HOLDS = SpaceHolds(*(np.empty(0, dtype=np.int64) for _ in range(3)))
 
 
 def grid_start(moment: datetime, slot: int, tz: ZoneInfo) -> datetime:
@@ -219,10 +219,11 @@ def _run_grid(ts: list[float], slot: timedelta, tz: ZoneInfo) -> _Grid:
 @dataclass(frozen=True)
 class _Layout:
     """The slots of a space's opening stretches from the first day asked for, in a row: slot
-    ``i`` starts at ``ts[i]`` and lasts ``step`` seconds. ``breaks`` marks each grid's first
-    slot (a run of free slots never crosses into another grid: the grids are different opening
-    stretches, or broken by a clock change); ``is_mark`` the slots where a stretch must start
-    afresh (each grid's first slot and each day's); slot ``i`` lies on ``dates[day[i]]``."""
+    ``i`` starts at ``ts[i]`` (microseconds since 1970) and lasts the slot's length.
+    ``breaks`` marks each grid's first slot (a run of free slots never crosses into another
+    grid: the grids are different opening stretches, or broken by a clock change);
+    ``is_mark`` the slots where a stretch must start afresh (each grid's first slot and each
+    day's); slot ``i`` lies on ``dates[day[i]]``."""
 
     ts: np.ndarray
     breaks: np.ndarray
@@ -251,7 +252,9 @@ def _layout(grids: list[_Grid]) -> _Layout:
     is_mark = np.zeros(len(ts), dtype=bool)
     is_mark[marks] = True
     day = np.array(mark_day, dtype=np.int64)[np.cumsum(is_mark) - 1] if ts else np.empty(0)
-    return _Layout(np.array(ts, dtype=np.float64), breaks, is_mark, day, dates)
+    # Slot starts are whole seconds (minutes from a midnight): exact in microseconds.
+    micro = np.rint(np.array(ts, dtype=np.float64) * 1e6).astype(np.int64)
+    return _Layout(micro, breaks, is_mark, day, dates)
 
 
 @dataclass(frozen=True)
@@ -269,112 +272,193 @@ class FreeRuns:
 NO_RUNS = FreeRuns([], [], [], [])
 
 
-def free_runs(
-    space: SpaceGrid,
-    stretches: list[Interval],
-    holds: SpaceHolds,
-    earliest: datetime,
-    first_day: date,
-    last_day: date,
-    layouts: dict | None = None,
-) -> FreeRuns:
-    """Free stretches from ``first_day`` to ``last_day`` (which the caller has already cut at
-    the booking horizon), none starting before ``earliest``. ``stretches`` are the merged
-    opening intervals. ``layouts``: a dict to share slot grids and layouts between spaces with
-    the same hours and slot length (a grid depends on the notice period only where it cuts
-    into the stretch)."""
+@dataclass(frozen=True)
+class FreeTimeQuery:
+    """What one space's free stretches are asked for: from ``first_day`` to ``last_day``
+    (already cut at the booking horizon), none starting before ``earliest``; ``stretches``
+    are its merged opening intervals."""
+
+    space: SpaceGrid
+    stretches: list[Interval]
+    holds: SpaceHolds
+    earliest: datetime
+    first_day: date
+    last_day: date
+
+
+def free_runs(query: FreeTimeQuery, layouts: dict | None = None) -> FreeRuns:
+    """The free stretches of one space."""
+    return free_runs_of([query], layouts)[0]
+
+
+def _layout_of(query: FreeTimeQuery, layouts: dict) -> _Layout:
+    """The slots of the query's stretches, shared between spaces with the same hours and slot
+    length (a grid depends on the notice period only where it cuts into the stretch). Spaces
+    given the same ``stretches`` list (``bookings.selectors.free_time``) are looked up by it
+    first: hashing a fortnight of aware datetimes per space cost more than the arrays."""
+    space = query.space
     tz, minutes = space.tz, space.slot_minutes
+    # ``layouts`` keeps the list alive with the key, so its id is not reused meanwhile.
+    same = (id(query.stretches), query.earliest, minutes, tz, query.first_day, query.last_day)
+    layout = layouts.get(same)
+    if layout is not None:
+        return layout
     slot = timedelta(minutes=minutes)
-    layouts = {} if layouts is None else layouts
     grid_lists = []
-    for stretch in stretches:
-        begin = max(stretch.start, earliest)
-        key = (stretch.start, stretch.end, begin, minutes, tz, first_day, last_day)
+    for stretch in query.stretches:
+        begin = max(stretch.start, query.earliest)
+        key = (stretch.start, stretch.end, begin, minutes, tz, query.first_day, query.last_day)
         grids = layouts.get(key)
         if grids is None:
-            grids = layouts[key] = _grids(stretch, begin, slot, tz, first_day, last_day)
+            grids = layouts[key] = _grids(stretch, begin, slot, tz, query.first_day, query.last_day)
         grid_lists.append(grids)
     key = tuple(map(id, grid_lists))  # the lists live in ``layouts`` as long as the key
     layout = layouts.get(key)
     if layout is None:
         layout = layouts[key] = _layout([grid for grids in grid_lists for grid in grids])
-    if not len(layout.ts) or space.units < 1:
-        return NO_RUNS
-    step = space.slot_minutes * 60.0
-    before = space.buffer_before_minutes * 60.0
-    after = space.buffer_after_minutes * 60.0
-    shortest = -(-space.min_minutes // space.slot_minutes)
-    free = _free_slots(layout, space.units, holds, before, after, step)
-    if shortest > 1:
-        free = _without_short_runs(free, layout.breaks, shortest)
-    return _stretches(layout, free, step)
+    layouts[same] = layout
+    layouts[("alive", id(query.stretches))] = query.stretches
+    return layout
 
 
-def _free_slots(
-    layout: _Layout, units: int, holds: SpaceHolds, before: float, after: float, step: float
-) -> np.ndarray:
-    """Which unit is free in which slot (units x slots). Slot ``i`` is blocked for a hold when
-    ``ts[i] - before < end`` and ``ts[i] + step + after > start``: as the slots are in time
-    order, the slots a hold blocks are one range of indices, found by bisection."""
-    ts, n = layout.ts, len(layout.ts)
-    mine = (holds.units >= 1) & (holds.units <= units)  # units a space no longer has: ignored
-    blocked_from = np.searchsorted(ts, holds.starts[mine] - step - after, side="right")
-    blocked_to = np.searchsorted(ts, holds.ends[mine] + before, side="left")
+# The slots of all spaces in one sorted row: space i's times are shifted by i * _APART
+# microseconds (35 years, beyond any window), so that one bisection serves them all.
+_APART = 2**50
+_AT_ONCE = 4096
+
+
+def free_runs_of(queries: list[FreeTimeQuery], layouts: dict | None = None) -> list[FreeRuns]:
+    """The free stretches of many spaces, computed together: a fixed number of array
+    operations for all of them (a center's 30 rooms cost about what one did). ``layouts``: a
+    dict to share slot grids and layouts between spaces and calls.
+
+    Each space's units are rows of cells, one cell per slot plus an empty cell closing the
+    row. Slot ``k`` of a space is blocked for a hold when ``ts[k] - before < end`` and
+    ``ts[k] + step + after > start``: as its slots are in time order, the slots a hold blocks
+    are one range, found by bisection; +1 where a blocked range begins and -1 where it ends make
+    a running sum that counts the holds on each cell."""
+    layouts = {} if layouts is None else layouts
+    if len(queries) > _AT_ONCE:  # the bands must fit in 64 bits
+        return [
+            runs
+            for i in range(0, len(queries), _AT_ONCE)
+            for runs in free_runs_of(queries[i : i + _AT_ONCE], layouts)
+        ]
+    found = [NO_RUNS] * len(queries)
+    asked = []
+    for n, query in enumerate(queries):
+        layout = _layout_of(query, layouts)
+        if len(layout.ts) and query.space.units >= 1:
+            asked.append((n, query, layout))
+    if not asked:
+        return found
+    count = len(asked)
+    spaces = [query.space for _, query, _ in asked]
+    slots = np.array([len(layout.ts) for _, _, layout in asked])
+    units = np.array([space.units for space in spaces])
+    step = np.array([space.slot_minutes * 60_000_000 for space in spaces])
+    before = np.array([space.buffer_before_minutes * 60_000_000 for space in spaces])
+    after = np.array([space.buffer_after_minutes * 60_000_000 for space in spaces])
+    shortest = np.array([-(-space.min_minutes // space.slot_minutes) for space in spaces])
+    first_slot = np.concatenate(([0], np.cumsum(slots)))  # of each space, in the row of all
+    total = int(first_slot[-1])
+    width = slots + 1
+    first_cell = np.concatenate(([0], np.cumsum(units * width)))
+    cells = int(first_cell[-1])
+
+    # Every space's slot starts (microseconds) in one sorted row: space k's lie in the band
+    # [k * _APART, (k + 1) * _APART), and each hold's bounds are kept inside its space's band.
+    ts = np.concatenate([layout.ts for _, _, layout in asked])
+    base = int(ts.min()) - _APART // 2
+    slot_space = np.repeat(np.arange(count, dtype=np.int64), slots)
+    row = ts - base + slot_space * _APART
+
+    # Each hold's blocked range of its space's slots.
+    held = [query.holds for _, query, _ in asked]
+    which = np.repeat(np.arange(count, dtype=np.int64), [len(h.units) for h in held])
+    unit = np.concatenate([h.units for h in held])
+    mine = (unit >= 1) & (unit <= units[which])  # units a space no longer has: ignored
+    which, unit = which[mine], unit[mine]
+    starts = np.concatenate([h.starts for h in held])[mine] - step[which] - after[which]
+    ends = np.concatenate([h.ends for h in held])[mine] + before[which]
+    band = which * _APART
+    blocked_from = np.searchsorted(row, np.clip(starts - base, 1, _APART - 1) + band, "right")
+    blocked_to = np.searchsorted(row, np.clip(ends - base, 1, _APART - 1) + band, "left")
     hit = blocked_from < blocked_to
-    row = (holds.units[mine][hit] - 1) * (n + 1)
-    size = units * (n + 1)
-    # +1 where a blocked range begins, -1 where it ends: a running sum counts the holds on a slot.
-    edges = np.bincount(row + blocked_from[hit], minlength=size) - np.bincount(
-        row + blocked_to[hit], minlength=size
+    which, unit = which[hit], unit[hit]
+    cell0 = first_cell[which] + (unit - 1) * width[which] - first_slot[which]
+    edges = np.bincount(cell0 + blocked_from[hit], minlength=cells + 1) - np.bincount(
+        cell0 + blocked_to[hit], minlength=cells + 1
     )
-    return np.cumsum(edges.reshape(units, n + 1), axis=1)[:, :n] == 0
+
+    # Which slot of the row each cell is (``total`` for the cell closing each unit's row).
+    row_width = np.repeat(width, units)
+    row_first_cell = np.cumsum(row_width) - row_width
+    in_row = np.arange(cells) - np.repeat(row_first_cell, row_width)
+    slot_of = np.repeat(np.repeat(first_slot[:-1], units), row_width) + in_row
+    slot_of[row_first_cell + row_width - 1] = total
+    free = (np.cumsum(edges)[:cells] == 0) & (slot_of < total)
+
+    breaks = np.append(np.concatenate([layout.breaks for _, _, layout in asked]), True)
+    if (shortest > 1).any():
+        cell_shortest = np.repeat(np.repeat(shortest, units), row_width)
+        free = _without_short_runs(free, breaks[slot_of], cell_shortest)
+
+    # A stretch starts afresh at each grid's and each day's first slot, and where any unit's
+    # free run begins or ends; it needs a free unit.
+    marks = np.concatenate([layout.is_mark for _, _, layout in asked])
+    changed = np.flatnonzero(free[1:] != free[:-1]) + 1
+    marks[slot_of[changed][slot_of[changed] < total]] = True
+    points = np.flatnonzero(marks)
+    free_units = np.bincount(slot_of[free], minlength=total + 1)[points]
+    stops = np.append(points[1:], total)
+    keep = free_units > 0
+    firsts, stops, free_units = points[keep], stops[keep], free_units[keep]
+    # A stretch ends where its last slot does: the next grid may start later.
+    last = stops - 1
+    start_at = (ts[firsts] / 1e6).tolist()
+    end_at = ((ts[last] + step[slot_space[last]]) / 1e6).tolist()
+    free_units = free_units.tolist()
+    # Days: each space's dates follow the previous space's, so a change of either is a bound.
+    day_base = np.cumsum([0] + [len(layout.dates) for _, _, layout in asked])
+    day = np.concatenate([layout.day + day_base[i] for i, (_, _, layout) in enumerate(asked)])
+    dates = [d for _, _, layout in asked for d in layout.dates]
+    stretch_day = day[firsts]
+    bounds = [0, *(np.flatnonzero(stretch_day[1:] != stretch_day[:-1]) + 1).tolist()]
+    bounds.append(len(firsts))
+    by_space = np.searchsorted(firsts, first_slot).tolist()
+    stretch_day = stretch_day.tolist()
+    space_days: list[list[tuple[date, int, int]]] = [[] for _ in asked]
+    of_stretch = slot_space[firsts].tolist()
+    for i, j in pairwise(bounds):
+        if i < j:
+            k = of_stretch[i]
+            first = by_space[k]
+            space_days[k].append((dates[stretch_day[i]], i - first, j - first))
+    for k, (n, _, _) in enumerate(asked):
+        i, j = by_space[k], by_space[k + 1]
+        if i < j:
+            found[n] = FreeRuns(start_at[i:j], end_at[i:j], free_units[i:j], space_days[k])
+    return found
 
 
-def _without_short_runs(free: np.ndarray, breaks: np.ndarray, shortest: int) -> np.ndarray:
-    """``free`` less the runs of a unit shorter than ``shortest`` slots (a run ends where the
-    unit is held or its grid ends)."""
-    units, n = free.shape
+def _without_short_runs(free: np.ndarray, breaks: np.ndarray, shortest: np.ndarray) -> np.ndarray:
+    """``free`` less the runs of a unit shorter than its space's ``shortest`` slots (a run
+    ends where the unit is held, its grid ends, or its row)."""
     continues = np.zeros_like(free)
-    continues[:, :-1] = free[:, :-1] & free[:, 1:] & ~breaks[1:]
+    continues[:-1] = free[:-1] & free[1:] & ~breaks[1:]
     begins = free.copy()
-    begins[:, 1:] &= ~continues[:, :-1]
+    begins[1:] &= ~continues[:-1]
     firsts = np.flatnonzero(begins)
     lasts = np.flatnonzero(free & ~continues)
-    short = (lasts + 1 - firsts) < shortest
+    short = (lasts + 1 - firsts) < shortest[firsts]
     if not short.any():
         return free
-    size = units * n + 1
+    size = len(free) + 1
     inside = np.cumsum(
         np.bincount(firsts[short], minlength=size) - np.bincount(lasts[short] + 1, minlength=size)
     )[:-1]
-    return free & (inside.reshape(units, n) == 0)
-
-
-def _stretches(layout: _Layout, free: np.ndarray, step: float) -> FreeRuns:
-    """Runs of slots with the same free units: they change where a unit's free run begins or
-    ends, and start afresh at each grid's and each day's first slot."""
-    n = len(layout.ts)
-    changes = layout.is_mark.copy()
-    changes[1:] |= (free[:, 1:] != free[:, :-1]).any(axis=0)
-    points = np.flatnonzero(changes)
-    count = free.sum(axis=0)[points]
-    ends = np.empty_like(points)
-    ends[:-1] = points[1:]
-    ends[-1] = n
-    keep = count > 0
-    firsts, ends = points[keep], ends[keep]
-    if not len(firsts):
-        return NO_RUNS
-    day = layout.day[firsts]
-    bounds = [0, *(np.flatnonzero(day[1:] != day[:-1]) + 1).tolist(), len(firsts)]
-    dates = layout.dates
-    return FreeRuns(
-        layout.ts[firsts].tolist(),
-        # A stretch ends where its last slot does: the next grid may start later.
-        (layout.ts[ends - 1] + step).tolist(),
-        count[keep].tolist(),
-        [(dates[day[i]], i, j) for i, j in pairwise(bounds)],
-    )
+    return free & (inside == 0)
 
 
 def stretches_by_day(runs: FreeRuns, tz: ZoneInfo) -> dict[date, list[FreeStretch]]:
@@ -397,5 +481,5 @@ def free_stretches(
     layouts: dict | None = None,
 ) -> dict[date, list[FreeStretch]]:
     """``free_runs`` by day, as datetimes in the space's zone."""
-    runs = free_runs(space, stretches, holds, earliest, first_day, last_day, layouts)
-    return stretches_by_day(runs, space.tz)
+    query = FreeTimeQuery(space, stretches, holds, earliest, first_day, last_day)
+    return stretches_by_day(free_runs(query, layouts), space.tz)

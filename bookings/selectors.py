@@ -15,9 +15,10 @@ from bookings.freetime import (
     NO_HOLDS,
     FreeRuns,
     FreeStretch,
+    FreeTimeQuery,
     SpaceGrid,
     SpaceHolds,
-    free_runs,
+    free_runs_of,
     stretches_by_day,
 )
 from bookings.models import Booking, SpaceHold
@@ -69,14 +70,14 @@ _PACKED_HOLDS = """
     WHERE space_id = ANY(%s) AND "end" > %s AND start < %s
     GROUP BY space_id
 """
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
 _POSTGRES_EPOCH_US = 946_684_800 * 10**6  # 2000-01-01 in microseconds since 1970
 
 
-def _seconds(packed: bytes) -> np.ndarray:
-    """Packed PostgreSQL timestamps as POSIX seconds, exactly ``datetime.timestamp()``: both
-    divide the microseconds since 1970, an integer below 2**53, by a million, correctly
-    rounded."""
-    return (np.frombuffer(packed, ">i8") + _POSTGRES_EPOCH_US) / 1e6
+def _micro(packed: bytes) -> np.ndarray:
+    """Packed PostgreSQL timestamps as microseconds since 1970."""
+    return np.frombuffer(packed, ">i8") + _POSTGRES_EPOCH_US
 
 
 def unit_holds(spaces: Sequence[Space], start: date, end: date) -> dict[int, SpaceHolds]:
@@ -90,17 +91,21 @@ def unit_holds(spaces: Sequence[Space], start: date, end: date) -> dict[int, Spa
             cursor.execute(_PACKED_HOLDS, [ids, window_start, window_end])
             return {
                 space_id: SpaceHolds(
-                    np.frombuffer(units, ">i2").astype(np.int64), _seconds(starts), _seconds(ends)
+                    np.frombuffer(units, ">i2").astype(np.int64), _micro(starts), _micro(ends)
                 )
                 for space_id, units, starts, ends in cursor.fetchall()
             }
-    spans: dict[int, dict[int, list[tuple[float, float]]]] = defaultdict(lambda: defaultdict(list))
-    rows = SpaceHold.objects.filter(
+    rows: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+    for space_id, unit, s, e in SpaceHold.objects.filter(
         space__in=ids, end__gt=window_start, start__lt=window_end
-    ).values_list("space_id", "unit", "start", "end")
-    for space_id, unit, s, e in rows:
-        spans[space_id][unit].append((s.timestamp(), e.timestamp()))
-    return {space_id: SpaceHolds.of_units(by_unit) for space_id, by_unit in spans.items()}
+    ).values_list("space_id", "unit", "start", "end"):
+        rows[space_id].append((unit, (s - _EPOCH) // _MICROSECOND, (e - _EPOCH) // _MICROSECOND))
+    return {
+        space_id: SpaceHolds(
+            *(np.array(column, dtype=np.int64) for column in zip(*found, strict=True))
+        )
+        for space_id, found in rows.items()
+    }
 
 
 def free_time(
@@ -112,26 +117,34 @@ def free_time(
 ) -> dict[int, FreeRuns]:
     """The free stretches of each bookable space for ``days`` days from ``start``, as runs
     (``bookings.freetime.FreeRuns``), in one query (the holds); ``hours`` from the day before
-    ``start``. Spaces not bookable, or not bookable that far ahead, are left out."""
+    ``start``. Spaces not bookable, or not bookable that far ahead, are left out. All spaces
+    are computed together (``free_runs_of``)."""
     end = start + timedelta(days=days - 1)
     bookable = [space for space in spaces if rules.is_bookable(space)]
     holds = unit_holds(bookable, start, end) if bookable else {}
-    found: dict[int, FreeRuns] = {}
-    layouts: dict = {}  # spaces with the same hours and grid share their slots
+    asked, queries = [], []
+    merged: dict[int, list] = {}  # by id of a space's hours: shared by spaces with the same
     for space in bookable:
         last = min(end, rules.last_day(space, now))
         if last >= start:
-            stretches = merge(i for d in hours[space.id][: days + 1] for i in d.intervals)
-            found[space.id] = free_runs(
-                space_grid(space),
-                stretches,
-                holds.get(space.id, NO_HOLDS),
-                rules.earliest_start(space, now),
-                start,
-                last,
-                layouts,
+            asked.append(space.id)
+            space_days = hours[space.id]
+            stretches = merged.get(id(space_days))
+            if stretches is None:
+                stretches = merged[id(space_days)] = merge(
+                    i for d in space_days[: days + 1] for i in d.intervals
+                )
+            queries.append(
+                FreeTimeQuery(
+                    space_grid(space),
+                    stretches,
+                    holds.get(space.id, NO_HOLDS),
+                    rules.earliest_start(space, now),
+                    start,
+                    last,
+                )
             )
-    return found
+    return dict(zip(asked, free_runs_of(queries), strict=True))
 
 
 def availability(
@@ -153,7 +166,9 @@ def availability(
         return {}
     now = now or timezone.now()
     if hours is None:
-        hours = space_hours(spaces, start - timedelta(days=1), start + timedelta(days=days - 1))
+        hours = space_hours(
+            spaces, start - timedelta(days=1), start + timedelta(days=days - 1), shared=True
+        )
     runs = free_time(spaces, start, days, now, hours)
     result: dict[int, list[DayAvailability]] = {}
     for space in spaces:

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bookings import freetime
+from bookings.selectors import space_grid
 from centers import weekdays
 from centers.hours import Interval, days_for, merge
 from tests.bookings import reference_availability as reference
@@ -135,6 +136,17 @@ def as_json(by_day: dict, tz: ZoneInfo, first: date, last: date) -> list:
     return out
 
 
+def query(case: dict) -> freetime.FreeTimeQuery:
+    return freetime.FreeTimeQuery(
+        space_grid(case["space"]),
+        case["stretches"],
+        freetime.SpaceHolds.of_units(case["holds"]),
+        case["earliest"],
+        case["first"],
+        min(case["last"], case["latest_day"]),
+    )
+
+
 def old_and_new(case: dict) -> tuple[list, list]:
     space, tz = case["space"], case["space"].center.tz
     utc = ZoneInfo("UTC")
@@ -152,22 +164,7 @@ def old_and_new(case: dict) -> tuple[list, list]:
         case["first"],
         case["last"],
     )
-    grid = freetime.SpaceGrid(
-        tz=tz,
-        units=space.units,
-        slot_minutes=space.slot_minutes,
-        min_minutes=space.min_minutes,
-        buffer_before_minutes=space.buffer_before_minutes,
-        buffer_after_minutes=space.buffer_after_minutes,
-    )
-    new = freetime.free_stretches(
-        grid,
-        case["stretches"],
-        freetime.SpaceHolds.of_units(case["holds"]),
-        case["earliest"],
-        case["first"],
-        min(case["last"], case["latest_day"]),
-    )
+    new = freetime.stretches_by_day(freetime.free_runs(query(case)), tz)
     return (
         as_json(old, tz, case["first"], case["last"]),
         as_json(new, tz, case["first"], case["last"]),
@@ -182,6 +179,18 @@ def test_interval_arithmetic_matches_the_slot_by_slot_scan(case) -> None:
     old, new = old_and_new(case)
 
     assert new == old
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow], max_examples=100)
+@given(st.lists(cases(), min_size=2, max_size=5))
+def test_spaces_computed_together_get_what_each_gets_alone(many) -> None:
+    """``free_runs_of`` lays all spaces' slots in one row (each in its own band of time): no
+    space's holds, grid or days leak into another's."""
+    queries = [query(case) for case in many]
+
+    together = freetime.free_runs_of(queries)
+
+    assert together == [freetime.free_runs(q) for q in queries]
 
 
 def test_the_comparison_sees_free_time_and_holds() -> None:
