@@ -17,6 +17,7 @@ The entries and the answer are the text DRF's JSON renderer would write for the 
 
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
@@ -107,6 +108,7 @@ def _crossed_midnights(stretches: list[Interval], tz: tzinfo) -> set[date]:
     return days
 
 
+@lru_cache(maxsize=4096)  # a fact about the zone's rules, the same for every request
 def _one_offset(day: date, tz: ZoneInfo) -> bool:
     """The zone's clock does not change during ``day`` (checked hour by hour: no zone changes
     its clock twice within an hour)."""
@@ -118,7 +120,7 @@ def _one_offset(day: date, tz: ZoneInfo) -> bool:
     ) and (datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz).utcoffset() == offset)
 
 
-def _cut(space: Space, day: date, earliest: datetime, one_offset: dict) -> str | None:
+def _cut(space: Space, day: date, earliest: datetime) -> str | None:
     """What of the notice period decides the day's free time, for its key: nothing ("") when
     the day starts after it ends; when it ends during the day, the first slot start after it
     (free stretches start there or later: ``bookings.freetime._grids``, ``grid_start`` being
@@ -129,9 +131,7 @@ def _cut(space: Space, day: date, earliest: datetime, one_offset: dict) -> str |
         return ""
     if earliest >= datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz):
         return None  # nothing left to book that day; rare (a day in the past or the notice)
-    if (tz, day) not in one_offset:
-        one_offset[(tz, day)] = _one_offset(day, tz)
-    if not one_offset[(tz, day)]:
+    if not _one_offset(day, tz):
         return None
     return str(int(grid_start(earliest, space.slot_minutes, tz).timestamp()))
 
@@ -175,7 +175,6 @@ def availability_json(
     keys: dict[tuple[int, date], str] = {}
     must_compute: dict[int, list[date]] = {}  # days that cannot be cached, by space
     self_contained: set[tuple[int, date]] = set()
-    one_offset: dict = {}
     openings: dict[int, str] = {}  # by id of a shared DayHours
     cuts: dict[tuple, str | None] = {}
     for space in spaces:
@@ -195,7 +194,7 @@ def availability_json(
                 self_contained.add((space.id, day))
                 at = (earliest, space.slot_minutes, space.center.tz, day)
                 if at not in cuts:
-                    cuts[at] = _cut(space, day, earliest, one_offset)
+                    cuts[at] = _cut(space, day, earliest)
                 cut = cuts[at]
             if cut is not None:
                 opening = openings.get(id(day_hours))

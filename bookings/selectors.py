@@ -25,6 +25,7 @@ from bookings.models import Booking, SpaceHold
 from centers.hours import DayHours, Interval, merge
 from centers.models import Center, Space
 from centers.selectors import space_hours
+from core import rows
 from members.models import User
 
 
@@ -189,29 +190,25 @@ def center_bookable_spaces(center: Center) -> list[Space]:
 
 
 def open_center_spaces(center_id: int) -> tuple[Center | None, list[Space]]:
-    """An active center and its bookable spaces (None when there is no such center). Raw SQL
-    (models all the same, routed as the ORM reads): compiling the ORM's select of 57 columns
-    took longer than the database's answer, on the path of every availability request."""
-    center = next(
-        iter(
-            Center.objects.raw(
-                f"SELECT * FROM {Center._meta.db_table} WHERE id = %s AND is_active", [center_id]
-            )
-        ),
-        None,
+    """An active center and its bookable spaces (None when there is no such center), read
+    with SQL written once (``core.rows``): compiling the ORM's select of 57 columns took longer
+    than the database's answer, on the path of every availability request."""
+    centers = rows.objects(
+        Center,
+        f"SELECT {rows.columns(Center)} FROM {Center._meta.db_table} WHERE id = %s AND is_active",
+        [center_id],
     )
-    if center is None:
+    if not centers:
         return None, []
-    spaces = list(
-        Space.objects.raw(
-            f"SELECT * FROM {Space._meta.db_table} WHERE center_id = %s AND is_active "
-            "AND bookable ORDER BY floor, id",  # Space's ordering within a center
-            [center_id],
-        )
+    spaces = rows.objects(
+        Space,
+        f"SELECT {rows.columns(Space)} FROM {Space._meta.db_table} WHERE center_id = %s "
+        "AND is_active AND bookable ORDER BY floor, id",  # Space's ordering within a center
+        [center_id],
     )
     for space in spaces:
-        space.center = center  # one object: the zone's offsets are worked out once
-    return center, spaces
+        space.center = centers[0]  # one object: the zone's offsets are worked out once
+    return centers[0], spaces
 
 
 def member_bookings(member: User) -> QuerySet[Booking]:

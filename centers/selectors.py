@@ -18,6 +18,7 @@ from centers.models import (
     Space,
     StaffAssignment,
 )
+from core import rows
 
 OPENING_WEEK_DAYS = 7
 
@@ -58,21 +59,25 @@ def _load(
 ) -> tuple[dict, dict]:
     """Rules and exceptions for the given scopes, grouped by ("center"|"space", id).
 
-    Raw SQL through ``Model.objects.raw`` (models all the same, routed as the ORM reads): the
-    ORM took longer to compile these two queries than the database to answer them, and they
-    are read for every availability answer."""
+    SQL written once (``core.rows``): the ORM took longer to compile these two queries than the
+    database to answer them, and they are read for every availability answer."""
     scope, params = _scope_sql(center_ids, space_ids)
     rules: dict[tuple[str, int], list] = defaultdict(list)
     exceptions: dict[tuple[str, int], list] = defaultdict(list)
-    for rule in OpeningRule.objects.raw(
-        f"SELECT * FROM {OpeningRule._meta.db_table} WHERE {scope} ORDER BY opens, id", params
+    for rule in rows.objects(
+        OpeningRule,
+        f"SELECT {rows.columns(OpeningRule)} FROM {OpeningRule._meta.db_table} "
+        f"WHERE {scope} ORDER BY opens, id",
+        params,
     ):
         rules[("space", rule.space_id) if rule.space_id else ("center", rule.center_id)].append(
             rule
         )
-    for exc in OpeningException.objects.raw(
-        f"SELECT * FROM {OpeningException._meta.db_table} WHERE ({scope}) "
-        "AND start_date <= %s AND end_date >= %s ORDER BY start_date, opens, id",
+    for exc in rows.objects(
+        OpeningException,
+        f"SELECT {rows.columns(OpeningException)} FROM {OpeningException._meta.db_table} "
+        f"WHERE ({scope}) AND start_date <= %s AND end_date >= %s "
+        "ORDER BY start_date, opens, id",
         [*params, end, start],
     ):
         key = ("space", exc.space_id) if exc.space_id else ("center", exc.center_id)
