@@ -177,11 +177,16 @@ def availability_json(
     self_contained: set[tuple[int, date]] = set()
     openings: dict[int, str] = {}  # by id of a shared DayHours
     cuts: dict[tuple, str | None] = {}
+    crossings: dict[int, set[date]] = {}  # by id of a shared list of DayHours
     for space in spaces:
         if not rules.is_bookable(space):
             continue
-        stretches = merge(i for d in hours[space.id] for i in d.intervals)
-        crossed = _crossed_midnights(stretches, space.center.tz)
+        crossed = crossings.get(id(hours[space.id]))
+        if crossed is None:
+            stretches = merge(i for d in hours[space.id] for i in d.intervals)
+            crossed = crossings[id(hours[space.id])] = _crossed_midnights(
+                stretches, space.center.tz
+            )
         grid = _grid_key(space)
         latest_day = rules.last_day(space, now)
         earliest = rules.earliest_start(space, now)
