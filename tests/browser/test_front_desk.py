@@ -5,9 +5,10 @@ walk-in with a phone number only, the lists of bookings, sessions and members fi
 tablet, and taking the month's report away as Excel."""
 
 import io
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import expect
@@ -26,6 +27,7 @@ from tests.factories import (
     UserFactory,
     book,
 )
+from tests.helpers import SHANGHAI
 
 SHOWN = "20261128"  # the check-in code whose QR code a member holds up to the camera
 # Each page's refusals by the Content-Security-Policy, also those only an event reports, go to
@@ -50,8 +52,16 @@ def chromium_args(tmp_path_factory) -> list[str]:
 
 @pytest.fixture
 def morning(transactional_db, monkeypatch):
-    # Round the clock, so that whenever the test runs the day has free time left; check-in
-    # opens two hours ahead, so the next half-hour's bookings can be checked in now.
+    # A morning whenever the test runs: the server's clock starts at 9:00 today in Shanghai and
+    # runs on (the two bookings below took the rest of the day when it ran after 21:30, and the
+    # walk-in found no free time). Check-in opens two hours ahead, so the next half-hour's
+    # bookings can be checked in now.
+    nine = datetime.combine(timezone.localdate(timezone=SHANGHAI), time(9), tzinfo=SHANGHAI)
+    with time_machine.travel(nine, tick=True):
+        yield _morning(monkeypatch)
+
+
+def _morning(monkeypatch):
     room = BookableSpaceFactory(
         name="多功能室",
         hours=ALL_DAY,
