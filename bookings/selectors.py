@@ -190,25 +190,24 @@ def center_bookable_spaces(center: Center) -> list[Space]:
 
 
 def open_center_spaces(center_id: int) -> tuple[Center | None, list[Space]]:
-    """An active center and its bookable spaces (None when there is no such center), read
-    with SQL written once (``core.rows``): compiling the ORM's select of 57 columns took longer
+    """An active center and its bookable spaces (None when there is no such center), in one
+    query written once (``core.rows``): compiling the ORM's select of 57 columns took longer
     than the database's answer, on the path of every availability request."""
-    centers = rows.objects(
+    center, spaces = rows.object_with_others(
         Center,
-        f"SELECT {rows.columns(Center)} FROM {Center._meta.db_table} WHERE id = %s AND is_active",
-        [center_id],
-    )
-    if not centers:
-        return None, []
-    spaces = rows.objects(
         Space,
-        f"SELECT {rows.columns(Space)} FROM {Space._meta.db_table} WHERE center_id = %s "
-        "AND is_active AND bookable ORDER BY floor, id",  # Space's ordering within a center
+        f"SELECT {rows.columns(Center)}, {rows.columns(Space)} "
+        f"FROM {Center._meta.db_table} LEFT JOIN {Space._meta.db_table} "
+        f"ON {Space._meta.db_table}.center_id = {Center._meta.db_table}.id "
+        f"AND {Space._meta.db_table}.is_active AND {Space._meta.db_table}.bookable "
+        f"WHERE {Center._meta.db_table}.id = %s AND {Center._meta.db_table}.is_active "
+        # Space's ordering within a center
+        f"ORDER BY {Space._meta.db_table}.floor, {Space._meta.db_table}.id",
         [center_id],
     )
     for space in spaces:
-        space.center = centers[0]  # one object: the zone's offsets are worked out once
-    return centers[0], spaces
+        space.center = center  # one object: the zone's offsets are worked out once
+    return center, spaces
 
 
 def member_bookings(member: User) -> QuerySet[Booking]:

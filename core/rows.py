@@ -31,23 +31,44 @@ def _converters(model: type[Model], connection: BaseDatabaseWrapper) -> list[tup
     return found
 
 
-def objects(model: type[Model], sql: str, params: Sequence[Any]) -> list[Model]:
-    """``model`` objects from ``sql``, whose select list is ``columns(model)``."""
+def _build(model: type[Model], alias: str, connection: BaseDatabaseWrapper, row: Sequence) -> Model:
+    converters = _converters(model, connection)
+    if converters:
+        row = list(row)
+        for position, convert, column in converters:
+            value = row[position]
+            for converter in convert:
+                value = converter(value, column, connection)
+            row[position] = value
+    return model.from_db(alias, [field.attname for field in model._meta.concrete_fields], row)
+
+
+def _rows(model: type[Model], sql: str, params: Sequence[Any]) -> tuple[str, Any, list]:
     alias = router.db_for_read(model)
     connection = connections[alias]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    converters = _converters(model, connection)
-    names = [field.attname for field in model._meta.concrete_fields]
-    found = []
-    for row in rows:
-        if converters:
-            row = list(row)
-            for position, convert, column in converters:
-                value = row[position]
-                for converter in convert:
-                    value = converter(value, column, connection)
-                row[position] = value
-        found.append(model.from_db(alias, names, row))
-    return found
+        return alias, connection, cursor.fetchall()
+
+
+def objects(model: type[Model], sql: str, params: Sequence[Any]) -> list[Model]:
+    """``model`` objects from ``sql``, whose select list is ``columns(model)``."""
+    alias, connection, rows = _rows(model, sql, params)
+    return [_build(model, alias, connection, row) for row in rows]
+
+
+def object_with_others(
+    model: type[Model], other: type[Model], sql: str, params: Sequence[Any]
+) -> tuple[Model | None, list[Model]]:
+    """One ``model`` object and the ``other`` objects joined to it, from ``sql`` whose select
+    list is ``columns(model), columns(other)`` and whose rows all carry the same ``model`` row
+    (a LEFT JOIN: a row of NULLs for ``other`` when nothing joins). None when no row."""
+    alias, connection, rows = _rows(model, sql, params)
+    if not rows:
+        return None, []
+    width = len(model._meta.concrete_fields)
+    one = _build(model, alias, connection, rows[0][:width])
+    others = [
+        _build(other, alias, connection, row[width:]) for row in rows if row[width] is not None
+    ]
+    return one, others

@@ -256,6 +256,15 @@ class TestCenterAvailability:
         for entry, space in zip(data["spaces"], (room, laundry), strict=True):
             assert entry == api.get(availability_url(space), params).json()
 
+    def test_a_center_without_bookable_spaces_has_none(self, api):
+        center = CenterFactory()
+        BookableSpaceFactory(center=center, bookable=False)
+
+        response = api.get(center_availability_url(center))
+
+        assert response.status_code == 200, response.content
+        assert response.json() == {"center": center.id, "spaces": []}
+
     def test_inactive_or_unknown_center_is_not_found(self, api):
         assert_error(
             api.get(center_availability_url(CenterFactory(is_active=False))), 404, "not_found"
