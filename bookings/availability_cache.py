@@ -163,8 +163,8 @@ def availability_json(
     spaces: Sequence[Space], start: date, days: int, now: datetime | None = None
 ) -> dict[int, str]:
     """``bookings.selectors.availability`` as the API writes it: each space's days as a JSON
-    array (times in the center's zone). Warm: four queries (versions, hours) and one cache
-    read."""
+    array (times in the center's zone). Cold: four queries (versions, hours 2, holds); warm:
+    the first three and one cache read."""
     if not spaces:
         return {}
     now = now or timezone.now()

@@ -85,7 +85,7 @@ def unit_holds(spaces: Sequence[Space], start: date, end: date) -> dict[int, Spa
     """The holds of each space that can bear on ``start``..``end``, in one query."""
     window_start, window_end = hold_window(spaces, start, end)
     ids = [s.id for s in spaces]
-    # Raw SQL is not routed: ask the router where the ORM would read (the replica, may be).
+    # Raw SQL is not routed: ask the router where the ORM would read (the replica, if any).
     connection = connections[router.db_for_read(SpaceHold)]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -96,16 +96,18 @@ def unit_holds(spaces: Sequence[Space], start: date, end: date) -> dict[int, Spa
                 )
                 for space_id, units, starts, ends in cursor.fetchall()
             }
-    rows: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+    by_space: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
     for space_id, unit, s, e in SpaceHold.objects.filter(
         space__in=ids, end__gt=window_start, start__lt=window_end
     ).values_list("space_id", "unit", "start", "end"):
-        rows[space_id].append((unit, (s - _EPOCH) // _MICROSECOND, (e - _EPOCH) // _MICROSECOND))
+        by_space[space_id].append(
+            (unit, (s - _EPOCH) // _MICROSECOND, (e - _EPOCH) // _MICROSECOND)
+        )
     return {
         space_id: SpaceHolds(
             *(np.array(column, dtype=np.int64) for column in zip(*found, strict=True))
         )
-        for space_id, found in rows.items()
+        for space_id, found in by_space.items()
     }
 
 
