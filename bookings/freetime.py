@@ -321,24 +321,18 @@ def _layout_of(query: FreeTimeQuery, layouts: dict) -> _Layout:
     return layout
 
 
-# The slots of all spaces in one sorted row: space i's times are shifted by i * _APART
-# microseconds (35 years, beyond any window), so that one bisection serves them all.
+# The slots of all spaces in one sorted row: space k's lie in the band [k * _APART, (k + 1) *
+# _APART) microseconds (35 years, beyond any window), so that one bisection serves them all.
 _APART = 2**50
-_AT_ONCE = 4096
+_AT_ONCE = 4096  # spaces in one row: the bands must fit in 64 bits
 
 
 def free_runs_of(queries: list[FreeTimeQuery], layouts: dict | None = None) -> list[FreeRuns]:
     """The free stretches of many spaces, computed together: a fixed number of array
     operations for all of them (a center's 30 rooms cost about what one did). ``layouts``: a
-    dict to share slot grids and layouts between spaces and calls.
-
-    Each space's units are rows of cells, one cell per slot plus an empty cell closing the
-    row. Slot ``k`` of a space is blocked for a hold when ``ts[k] - before < end`` and
-    ``ts[k] + step + after > start``: as its slots are in time order, the slots a hold blocks
-    are one range, found by bisection; +1 where a blocked range begins and -1 where it ends make
-    a running sum that counts the holds on each cell."""
+    dict to share slot grids and layouts between spaces and calls."""
     layouts = {} if layouts is None else layouts
-    if len(queries) > _AT_ONCE:  # the bands must fit in 64 bits
+    if len(queries) > _AT_ONCE:
         return [
             runs
             for i in range(0, len(queries), _AT_ONCE)
@@ -350,96 +344,114 @@ def free_runs_of(queries: list[FreeTimeQuery], layouts: dict | None = None) -> l
         layout = _layout_of(query, layouts)
         if len(layout.ts) and query.space.units >= 1:
             asked.append((n, query, layout))
-    if not asked:
-        return found
-    count = len(asked)
-    spaces = [query.space for _, query, _ in asked]
-    slots = np.array([len(layout.ts) for _, _, layout in asked])
-    units = np.array([space.units for space in spaces])
-    step = np.array([space.slot_minutes * 60_000_000 for space in spaces])
-    before = np.array([space.buffer_before_minutes * 60_000_000 for space in spaces])
-    after = np.array([space.buffer_after_minutes * 60_000_000 for space in spaces])
-    shortest = np.array([-(-space.min_minutes // space.slot_minutes) for space in spaces])
-    first_slot = np.concatenate(([0], np.cumsum(slots)))  # of each space, in the row of all
-    total = int(first_slot[-1])
-    width = slots + 1
-    first_cell = np.concatenate(([0], np.cumsum(units * width)))
-    cells = int(first_cell[-1])
+    if asked:
+        batch = _Batch([query for _, query, _ in asked], [layout for _, _, layout in asked])
+        free, slot_of = _free_cells(batch)
+        for (n, _, _), runs in zip(asked, _runs(batch, free, slot_of), strict=True):
+            found[n] = runs
+    return found
 
-    # Every space's slot starts (microseconds) in one sorted row: space k's lie in the band
-    # [k * _APART, (k + 1) * _APART), and each hold's bounds are kept inside its space's band.
-    ts = np.concatenate([layout.ts for _, _, layout in asked])
-    base = int(ts.min()) - _APART // 2
-    slot_space = np.repeat(np.arange(count, dtype=np.int64), slots)
-    row = ts - base + slot_space * _APART
 
-    # Each hold's blocked range of its space's slots.
-    held = [query.holds for _, query, _ in asked]
-    which = np.repeat(np.arange(count, dtype=np.int64), [len(h.units) for h in held])
+class _Batch:
+    """The spaces of one ``free_runs_of`` as arrays. Each space's units are rows of cells, one
+    cell per slot plus one closing the row; all rows one after the other."""
+
+    def __init__(self, queries: list[FreeTimeQuery], layouts: list[_Layout]):
+        spaces = [query.space for query in queries]
+        self.queries, self.layouts, self.count = queries, layouts, len(queries)
+        self.slots = np.array([len(layout.ts) for layout in layouts])
+        self.units = np.array([space.units for space in spaces])
+        self.step = np.array([space.slot_minutes * 60_000_000 for space in spaces])
+        self.before = np.array([space.buffer_before_minutes * 60_000_000 for space in spaces])
+        self.after = np.array([space.buffer_after_minutes * 60_000_000 for space in spaces])
+        self.shortest = np.array([-(-space.min_minutes // space.slot_minutes) for space in spaces])
+        self.first_slot = np.concatenate(([0], np.cumsum(self.slots)))  # in the row of all
+        self.total = int(self.first_slot[-1])
+        self.width = self.slots + 1
+        self.first_cell = np.concatenate(([0], np.cumsum(self.units * self.width)))
+        self.cells = int(self.first_cell[-1])
+        self.ts = np.concatenate([layout.ts for layout in layouts])
+        self.slot_space = np.repeat(np.arange(self.count, dtype=np.int64), self.slots)
+
+
+def _free_cells(batch: _Batch) -> tuple[np.ndarray, np.ndarray]:
+    """Which cell is free, and which slot of the row of all each cell is (``total`` for the
+    cells closing a unit's row).
+
+    Slot ``k`` of a space is blocked for a hold when ``ts[k] - before < end`` and
+    ``ts[k] + step + after > start``: as its slots are in time order, the slots a hold blocks
+    are one range, found by bisection in the row of all spaces' slots (each space in its band,
+    each hold's bounds kept inside its space's band); +1 where a blocked range begins and -1
+    where it ends make a running sum that counts the holds on each cell."""
+    base = int(batch.ts.min()) - _APART // 2
+    row = batch.ts - base + batch.slot_space * _APART
+    held = [query.holds for query in batch.queries]
+    which = np.repeat(np.arange(batch.count, dtype=np.int64), [len(h.units) for h in held])
     unit = np.concatenate([h.units for h in held])
-    mine = (unit >= 1) & (unit <= units[which])  # units a space no longer has: ignored
+    mine = (unit >= 1) & (unit <= batch.units[which])  # units a space no longer has: ignored
     which, unit = which[mine], unit[mine]
-    starts = np.concatenate([h.starts for h in held])[mine] - step[which] - after[which]
-    ends = np.concatenate([h.ends for h in held])[mine] + before[which]
+    starts = np.concatenate([h.starts for h in held])[mine] - batch.step[which]
+    starts -= batch.after[which]
+    ends = np.concatenate([h.ends for h in held])[mine] + batch.before[which]
     band = which * _APART
     blocked_from = np.searchsorted(row, np.clip(starts - base, 1, _APART - 1) + band, "right")
     blocked_to = np.searchsorted(row, np.clip(ends - base, 1, _APART - 1) + band, "left")
     hit = blocked_from < blocked_to
     which, unit = which[hit], unit[hit]
-    cell0 = first_cell[which] + (unit - 1) * width[which] - first_slot[which]
-    edges = np.bincount(cell0 + blocked_from[hit], minlength=cells + 1) - np.bincount(
-        cell0 + blocked_to[hit], minlength=cells + 1
+    cell0 = batch.first_cell[which] + (unit - 1) * batch.width[which] - batch.first_slot[which]
+    size = batch.cells + 1
+    edges = np.bincount(cell0 + blocked_from[hit], minlength=size) - np.bincount(
+        cell0 + blocked_to[hit], minlength=size
     )
 
-    # Which slot of the row each cell is (``total`` for the cell closing each unit's row).
-    row_width = np.repeat(width, units)
+    row_width = np.repeat(batch.width, batch.units)
     row_first_cell = np.cumsum(row_width) - row_width
-    in_row = np.arange(cells) - np.repeat(row_first_cell, row_width)
-    slot_of = np.repeat(np.repeat(first_slot[:-1], units), row_width) + in_row
-    slot_of[row_first_cell + row_width - 1] = total
-    free = (np.cumsum(edges)[:cells] == 0) & (slot_of < total)
+    in_row = np.arange(batch.cells) - np.repeat(row_first_cell, row_width)
+    slot_of = np.repeat(np.repeat(batch.first_slot[:-1], batch.units), row_width) + in_row
+    slot_of[row_first_cell + row_width - 1] = batch.total
+    free = (np.cumsum(edges)[: batch.cells] == 0) & (slot_of < batch.total)
+    if (batch.shortest > 1).any():
+        breaks = np.append(np.concatenate([layout.breaks for layout in batch.layouts]), True)
+        shortest = np.repeat(np.repeat(batch.shortest, batch.units), row_width)
+        free = _without_short_runs(free, breaks[slot_of], shortest)
+    return free, slot_of
 
-    breaks = np.append(np.concatenate([layout.breaks for _, _, layout in asked]), True)
-    if (shortest > 1).any():
-        cell_shortest = np.repeat(np.repeat(shortest, units), row_width)
-        free = _without_short_runs(free, breaks[slot_of], cell_shortest)
 
-    # A stretch starts afresh at each grid's and each day's first slot, and where any unit's
-    # free run begins or ends; it needs a free unit.
-    marks = np.concatenate([layout.is_mark for _, _, layout in asked])
-    changed = np.flatnonzero(free[1:] != free[:-1]) + 1
-    marks[slot_of[changed][slot_of[changed] < total]] = True
+def _runs(batch: _Batch, free: np.ndarray, slot_of: np.ndarray) -> list[FreeRuns]:
+    """Each space's stretches: a stretch starts afresh at each grid's and each day's first
+    slot, and where any unit's free run begins or ends; it needs a free unit."""
+    total = batch.total
+    marks = np.concatenate([layout.is_mark for layout in batch.layouts])
+    changed = slot_of[np.flatnonzero(free[1:] != free[:-1]) + 1]
+    marks[changed[changed < total]] = True
     points = np.flatnonzero(marks)
     free_units = np.bincount(slot_of[free], minlength=total + 1)[points]
     stops = np.append(points[1:], total)
     keep = free_units > 0
-    firsts, stops, free_units = points[keep], stops[keep], free_units[keep]
+    firsts, last = points[keep], stops[keep] - 1
+    start_at = (batch.ts[firsts] / 1e6).tolist()
     # A stretch ends where its last slot does: the next grid may start later.
-    last = stops - 1
-    start_at = (ts[firsts] / 1e6).tolist()
-    end_at = ((ts[last] + step[slot_space[last]]) / 1e6).tolist()
-    free_units = free_units.tolist()
+    end_at = ((batch.ts[last] + batch.step[batch.slot_space[last]]) / 1e6).tolist()
+    units = free_units[keep].tolist()
+
     # Days: each space's dates follow the previous space's, so a change of either is a bound.
-    day_base = np.cumsum([0] + [len(layout.dates) for _, _, layout in asked])
-    day = np.concatenate([layout.day + day_base[i] for i, (_, _, layout) in enumerate(asked)])
-    dates = [d for _, _, layout in asked for d in layout.dates]
+    offsets = np.cumsum([0] + [len(layout.dates) for layout in batch.layouts])
+    day = np.concatenate([layout.day + offsets[k] for k, layout in enumerate(batch.layouts)])
+    dates = [d for layout in batch.layouts for d in layout.dates]
     stretch_day = day[firsts]
     bounds = [0, *(np.flatnonzero(stretch_day[1:] != stretch_day[:-1]) + 1).tolist()]
     bounds.append(len(firsts))
-    by_space = np.searchsorted(firsts, first_slot).tolist()
-    stretch_day = stretch_day.tolist()
-    space_days: list[list[tuple[date, int, int]]] = [[] for _ in asked]
-    of_stretch = slot_space[firsts].tolist()
+    by_space = np.searchsorted(firsts, batch.first_slot).tolist()
+    stretch_day, of_stretch = stretch_day.tolist(), batch.slot_space[firsts].tolist()
+    days: list[list[tuple[date, int, int]]] = [[] for _ in range(batch.count)]
     for i, j in pairwise(bounds):
         if i < j:
             k = of_stretch[i]
-            first = by_space[k]
-            space_days[k].append((dates[stretch_day[i]], i - first, j - first))
-    for k, (n, _, _) in enumerate(asked):
-        i, j = by_space[k], by_space[k + 1]
-        if i < j:
-            found[n] = FreeRuns(start_at[i:j], end_at[i:j], free_units[i:j], space_days[k])
-    return found
+            days[k].append((dates[stretch_day[i]], i - by_space[k], j - by_space[k]))
+    return [
+        FreeRuns(start_at[i:j], end_at[i:j], units[i:j], days[k]) if i < j else NO_RUNS
+        for k, (i, j) in enumerate(pairwise(by_space))
+    ]
 
 
 def _without_short_runs(free: np.ndarray, breaks: np.ndarray, shortest: np.ndarray) -> np.ndarray:
