@@ -200,30 +200,24 @@ def main() -> None:
 
     redis = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
     print(f"  gunicorn, 2 sync workers; {ROUNDS} rounds of {SECONDS:.0f} s per side, 4 clients")
+
+    def both_centers(port: int, how: str) -> None:
+        for name, center in (("demo", demo), ("busy", busy)):
+            describe(
+                f"availability, {name} center, {how}",
+                ab(port, floor_read, availability_request(center), rounds=ROUNDS, seconds=SECONDS),
+            )
+
     with serve(cache_url="dummycache://", env={"BENCH_BROKER_URL": redis}) as port:
         if not WRITE_ONLY:
-            describe(
-                "availability, demo center, cold",
-                ab(port, floor_read, availability_request(demo), rounds=ROUNDS, seconds=SECONDS),
-            )
-            describe(
-                "availability, busy center, cold",
-                ab(port, floor_read, availability_request(busy), rounds=ROUNDS, seconds=SECONDS),
-            )
+            both_centers(port, "cold")
         describe(
             "POST /bookings/, distinct free slots",
             ab(port, floor_write, booking_request, rounds=ROUNDS, seconds=SECONDS),
         )
     if not WRITE_ONLY:
         with serve(cache_url=redis, env={"BENCH_BROKER_URL": redis}) as port:
-            describe(
-                "availability, demo center, warm",
-                ab(port, floor_read, availability_request(demo), rounds=ROUNDS, seconds=SECONDS),
-            )
-            describe(
-                "availability, busy center, warm",
-                ab(port, floor_read, availability_request(busy), rounds=ROUNDS, seconds=SECONDS),
-            )
+            both_centers(port, "warm")
     import redis as redis_client
 
     redis_client.Redis.from_url(redis).flushdb()

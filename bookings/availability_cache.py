@@ -31,6 +31,7 @@ from bookings.selectors import free_time
 from centers.hours import DayHours, Interval, merge
 from centers.models import Space
 from centers.selectors import space_hours
+from core import rows
 
 # Versions make entries exact; expiry only keeps the cache from filling with days gone by.
 CACHE_SECONDS = 24 * 3600
@@ -45,7 +46,7 @@ def versions(spaces: Sequence[Space], first: date, last: date) -> dict[tuple[int
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT space_id, day, SUM(weight) FROM {AvailabilityChange._meta.db_table} "
-            f"WHERE space_id IN ({', '.join(['%s'] * len(ids))}) AND day >= %s AND day <= %s "
+            f"WHERE space_id IN ({rows.placeholders(ids)}) AND day >= %s AND day <= %s "
             "GROUP BY space_id, day",
             [*ids, first, last],
         )

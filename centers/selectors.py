@@ -49,7 +49,7 @@ def _scope_sql(center_ids: set[int], space_ids: set[int]) -> tuple[str, list[int
     scopes, params = [], []
     for column, ids in (("center_id", center_ids), ("space_id", space_ids)):
         if ids:
-            scopes.append(f"{column} IN ({', '.join(['%s'] * len(ids))})")
+            scopes.append(f"{column} IN ({rows.placeholders(ids)})")
             params.extend(ids)
     return " OR ".join(scopes) or "FALSE", params
 

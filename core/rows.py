@@ -13,6 +13,11 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model
 
 
+def placeholders(values: Sequence[Any]) -> str:
+    """``%s, %s, ...`` for an ``IN (...)`` of ``values`` (portable: SQLite has no ``ANY``)."""
+    return ", ".join(["%s"] * len(values))
+
+
 @cache
 def columns(model: type[Model]) -> str:
     """The model's columns in field order, for ``SELECT {columns} FROM ...``."""
